@@ -1,0 +1,46 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "lora-sweep",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sweep", targets: ["sweep"]),
+        .library(name: "Model", targets: ["Model"]),
+        .library(name: "Training", targets: ["Training"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // OpenBLAS through pkg-config; `make setup` installs it.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // Pure maths on buffers: matmul, RMSNorm, RoPE, attention, SwiGLU, embedding, cross-entropy.
+        .target(name: "Kernels", dependencies: ["CBLAS"]),
+        // The safetensors file format: reading (F32, F16, BF16) and writing (F32).
+        .target(name: "SafeTensors"),
+        // The Llama model: config, parameter layout, activations, forward/backward, checkpoints.
+        .target(name: "Model", dependencies: ["Kernels", "SafeTensors"]),
+        // Random numbers, optimizers, schedules, data loading, the training loop.
+        .target(name: "Training", dependencies: ["Model", "Kernels"]),
+        // The command-line interface: wiring only.
+        .executableTarget(
+            name: "sweep",
+            dependencies: [
+                "Kernels", "Model", "Training",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["Kernels"], path: "Tests/TestSupport"),
+        
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Training", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,97 @@
+import Foundation
+
+// Shapes: B batch, T time, NH query heads, NKV key/value heads (NKV divides NH), HD head dimension.
+// Query head h reads key/value head h / (NH / NKV), as `repeat_kv` does in transformers.
+
+/// Causal scaled dot-product attention, per batch element and head, through sgemm:
+///
+///     scores = q @ k.transpose(-2, -1) / math.sqrt(head_dim)   # masked above the diagonal
+///     out = softmax(scores, dim=-1) @ v
+///
+/// out is (B, T, NH, HD); probs is (B, NH, T, T), saved for the backward pass (zero above the
+/// diagonal); q is (B, T, NH, HD); k and v are (B, T, NKV, HD).
+public func attentionForward(
+    out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+    q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+    B: Int, T: Int, NH: Int, NKV: Int, HD: Int
+) {
+    let scale = 1 / Float(HD).squareRoot()
+    let kvMul = NH / NKV
+    let qStride = NH * HD, kvStride = NKV * HD
+    for b in 0..<B {
+        for h in 0..<NH {
+            let qHead = q + b * T * qStride + h * HD
+            let kHead = k + b * T * kvStride + (h / kvMul) * HD
+            let vHead = v + b * T * kvStride + (h / kvMul) * HD
+            let p = probs + (b * NH + h) * T * T
+            sgemm(transposeA: false, transposeB: true, m: T, n: T, k: HD, alpha: scale,
+                  a: qHead, lda: qStride, b: kHead, ldb: kvStride, beta: 0, c: p, ldc: T)
+            for t in 0..<T { causalSoftmaxRow(p + t * T, visible: t + 1, width: T) }
+            sgemm(transposeA: false, transposeB: false, m: T, n: HD, k: T,
+                  a: p, lda: T, b: vHead, ldb: kvStride, beta: 0,
+                  c: out + b * T * qStride + h * HD, ldc: qStride)
+        }
+    }
+}
+
+/// Accumulates the gradients of causal attention into dq (B, T, NH, HD), dk and dv (B, T, NKV, HD).
+/// With P the saved probabilities and dO the gradient of the output:
+/// dP = dO Vᵀ, dV += Pᵀ dO, dS = P ⊙ (dP − rowsum(dP ⊙ P)), dQ += scale · dS K, dK += scale · dSᵀ Q.
+/// scratch is (T, T) and holds dP, then dS, one head at a time.
+public func attentionBackward(
+    dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
+    scratch: UnsafeMutablePointer<Float>,
+    dout: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
+    v: UnsafePointer<Float>, probs: UnsafePointer<Float>,
+    B: Int, T: Int, NH: Int, NKV: Int, HD: Int
+) {
+    let scale = 1 / Float(HD).squareRoot()
+    let kvMul = NH / NKV
+    let qStride = NH * HD, kvStride = NKV * HD
+    for b in 0..<B {
+        for h in 0..<NH {
+            let qOffset = b * T * qStride + h * HD
+            let kvOffset = b * T * kvStride + (h / kvMul) * HD
+            let p = probs + (b * NH + h) * T * T
+            sgemm(transposeA: false, transposeB: true, m: T, n: T, k: HD,
+                  a: dout + qOffset, lda: qStride, b: v + kvOffset, ldb: kvStride,
+                  beta: 0, c: scratch, ldc: T)
+            sgemm(transposeA: true, transposeB: false, m: T, n: HD, k: T,
+                  a: p, lda: T, b: dout + qOffset, ldb: qStride, beta: 1, c: dv + kvOffset, ldc: kvStride)
+            for t in 0..<T {
+                softmaxBackwardRow(scratch + t * T, probs: p + t * T, visible: t + 1, width: T)
+            }
+            sgemm(transposeA: false, transposeB: false, m: T, n: HD, k: T, alpha: scale,
+                  a: scratch, lda: T, b: k + kvOffset, ldb: kvStride, beta: 1, c: dq + qOffset, ldc: qStride)
+            sgemm(transposeA: true, transposeB: false, m: T, n: HD, k: T, alpha: scale,
+                  a: scratch, lda: T, b: q + qOffset, ldb: qStride, beta: 1, c: dk + kvOffset, ldc: kvStride)
+        }
+    }
+}
+
+/// Softmax over the first `visible` entries of a row, zeros after them.
+@inline(__always)
+func causalSoftmaxRow(_ row: UnsafeMutablePointer<Float>, visible: Int, width: Int) {
+    var maximum = -Float.infinity
+    for j in 0..<visible { maximum = max(maximum, row[j]) }
+    var sum: Float = 0
+    for j in 0..<visible {
+        let e = Foundation.exp(row[j] - maximum)
+        row[j] = e
+        sum += e
+    }
+    let inverse = 1 / sum
+    for j in 0..<visible { row[j] *= inverse }
+    for j in visible..<width { row[j] = 0 }
+}
+
+/// Turns dP into dS = P ⊙ (dP − Σ dP ⊙ P) in place over the visible entries, zeros after them.
+@inline(__always)
+func softmaxBackwardRow(
+    _ grad: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>, visible: Int, width: Int
+) {
+    var dot: Float = 0
+    for j in 0..<visible { dot += grad[j] * probs[j] }
+    for j in 0..<visible { grad[j] = probs[j] * (grad[j] - dot) }
+    for j in visible..<width { grad[j] = 0 }
+}

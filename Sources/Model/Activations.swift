@@ -1,0 +1,114 @@
+import Kernels
+
+// Shapes: B batch, T time, N = B·T rows, C model width, KV key/value width, H MLP width,
+// NH heads, V vocabulary.
+
+/// What one layer computes in the forward pass and keeps for the backward pass.
+public struct LayerActivations {
+    public let attnNormOut: FloatBuffer  // (N, C)
+    public let attnRstd: FloatBuffer     // (N)
+    public let q: FloatBuffer            // (N, C) after RoPE
+    public let k: FloatBuffer            // (N, KV) after RoPE
+    public let v: FloatBuffer            // (N, KV)
+    public let probs: FloatBuffer        // (B, NH, T, T)
+    public let attnOut: FloatBuffer      // (N, C) before the output projection
+    public let residualMid: FloatBuffer  // (N, C) the residual stream after attention
+    public let mlpNormOut: FloatBuffer   // (N, C)
+    public let mlpRstd: FloatBuffer      // (N)
+    public let gate: FloatBuffer         // (N, H) before the activation
+    public let up: FloatBuffer           // (N, H)
+    public let swiglu: FloatBuffer       // (N, H)
+
+    init(B: Int, T: Int, config: LlamaConfig) {
+        let N = B * T, C = config.dim, KV = config.kvDim, H = config.hiddenDim
+        attnNormOut = FloatBuffer(count: N * C)
+        attnRstd = FloatBuffer(count: N)
+        q = FloatBuffer(count: N * C)
+        k = FloatBuffer(count: N * KV)
+        v = FloatBuffer(count: N * KV)
+        probs = FloatBuffer(count: B * config.nHeads * T * T)
+        attnOut = FloatBuffer(count: N * C)
+        residualMid = FloatBuffer(count: N * C)
+        mlpNormOut = FloatBuffer(count: N * C)
+        mlpRstd = FloatBuffer(count: N)
+        gate = FloatBuffer(count: N * H)
+        up = FloatBuffer(count: N * H)
+        swiglu = FloatBuffer(count: N * H)
+    }
+
+    var buffers: [FloatBuffer] {
+        [attnNormOut, attnRstd, q, k, v, probs, attnOut, residualMid, mlpNormOut, mlpRstd, gate, up, swiglu]
+    }
+}
+
+/// Gradients of activations, reused layer after layer during the backward pass.
+public struct ActivationGradients {
+    public let residual: FloatBuffer  // (N, C) flows down the residual stream
+    public let normOut: FloatBuffer   // (N, C)
+    public let attnOut: FloatBuffer   // (N, C)
+    public let q: FloatBuffer         // (N, C)
+    public let k: FloatBuffer         // (N, KV)
+    public let v: FloatBuffer         // (N, KV)
+    public let swiglu: FloatBuffer    // (N, H)
+    public let gate: FloatBuffer      // (N, H)
+    public let up: FloatBuffer        // (N, H)
+    public let scores: FloatBuffer    // (T, T) one head at a time
+
+    init(B: Int, T: Int, config: LlamaConfig) {
+        let N = B * T, C = config.dim, KV = config.kvDim, H = config.hiddenDim
+        residual = FloatBuffer(count: N * C)
+        normOut = FloatBuffer(count: N * C)
+        attnOut = FloatBuffer(count: N * C)
+        q = FloatBuffer(count: N * C)
+        k = FloatBuffer(count: N * KV)
+        v = FloatBuffer(count: N * KV)
+        swiglu = FloatBuffer(count: N * H)
+        gate = FloatBuffer(count: N * H)
+        up = FloatBuffer(count: N * H)
+        scores = FloatBuffer(count: T * T)
+    }
+
+    var buffers: [FloatBuffer] { [residual, normOut, attnOut, q, k, v, swiglu, gate, up, scores] }
+}
+
+/// Every buffer a forward (and, when training, backward) pass needs, sized once for at most
+/// B sequences of at most T tokens, so that no step allocates.
+///
+/// A pass may use fewer rows or a shorter length than the capacity: buffers are read with the
+/// pass's own B and T, so their prefixes stay consistently laid out.
+public final class LlamaActivations {
+    public let capacityB: Int
+    public let capacityT: Int
+    /// residual[0] is the embedding output, residual[l + 1] the output of layer l. Each (N, C).
+    public let residual: [FloatBuffer]
+    public let layers: [LayerActivations]
+    public let finalNormOut: FloatBuffer  // (N, C)
+    public let finalRstd: FloatBuffer     // (N)
+    /// (N, V); after a forward pass that prepares the backward pass, the gradient of the loss.
+    public let logits: FloatBuffer
+    public let losses: FloatBuffer        // (N)
+    /// nil when built for inference only.
+    public let gradients: ActivationGradients?
+    public let rope: RopeTable
+
+    public init(config: LlamaConfig, B: Int, T: Int, training: Bool) {
+        precondition(B > 0 && T > 0, "activations need at least one sequence of one token")
+        let N = B * T
+        capacityB = B
+        capacityT = T
+        residual = (0...config.nLayers).map { _ in FloatBuffer(count: N * config.dim) }
+        layers = (0..<config.nLayers).map { _ in LayerActivations(B: B, T: T, config: config) }
+        finalNormOut = FloatBuffer(count: N * config.dim)
+        finalRstd = FloatBuffer(count: N)
+        logits = FloatBuffer(count: N * config.vocabSize)
+        losses = FloatBuffer(count: N)
+        gradients = training ? ActivationGradients(B: B, T: T, config: config) : nil
+        rope = RopeTable(maxPositions: T, headDim: config.headDim, theta: config.ropeTheta)
+    }
+
+    /// Bytes held for the forward pass's saved tensors and for the backward pass's gradients.
+    public var bytes: (saved: Int, gradients: Int) {
+        let saved = residual + layers.flatMap(\.buffers) + [finalNormOut, finalRstd, logits, losses]
+        return (saved.reduce(0) { $0 + $1.bytes }, (gradients?.buffers ?? []).reduce(0) { $0 + $1.bytes })
+    }
+}

@@ -1,0 +1,103 @@
+import Kernels
+
+/// Updates parameters from their gradients, one flat loop over buffers laid out alike.
+public protocol Optimizer: AnyObject {
+    /// One update of `count` parameters at the given learning rate.
+    func step(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, learningRate: Float)
+    /// Bytes of state kept per run (moments, momentum): the optimizer's share of memory.
+    var stateBytes: Int { get }
+}
+
+/// Adam with decoupled weight decay, as `torch.optim.AdamW` computes it:
+///
+///     p -= lr * weight_decay * p
+///     m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g * g
+///     p -= lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
+///
+/// Loshchilov & Hutter, "Decoupled Weight Decay Regularization", arXiv 1711.05101.
+public final class AdamW: Optimizer {
+    public let beta1: Float, beta2: Float, eps: Float, weightDecay: Float
+    public private(set) var t = 0
+    let m: FloatBuffer  // (count) first moment
+    let v: FloatBuffer  // (count) second moment
+
+    public init(count: Int, beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8, weightDecay: Float = 0.01) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.eps = eps
+        self.weightDecay = weightDecay
+        m = FloatBuffer(count: count)
+        v = FloatBuffer(count: count)
+    }
+
+    public var stateBytes: Int { m.bytes + v.bytes }
+
+    public func step(parameters p: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, learningRate lr: Float) {
+        t += 1
+        let correction1 = 1 - Float(Double(beta1).power(t))
+        let correction2Root = Float((1 - Double(beta2).power(t)).squareRoot())
+        let stepSize = lr / correction1
+        let decay = 1 - lr * weightDecay
+        let m = m.pointer, v = v.pointer
+        for i in 0..<self.m.count {
+            p[i] *= decay
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+            p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2Root + eps)
+        }
+    }
+}
+
+/// Stochastic gradient descent with momentum, as `torch.optim.SGD` computes it (dampening 0,
+/// weight decay added to the gradient):
+///
+///     g = g + weight_decay * p;  buf = momentum * buf + g  (buf = g on the first step);  p -= lr * buf
+public final class SGD: Optimizer {
+    public let momentum: Float, weightDecay: Float
+    private var started = false
+    let buffer: FloatBuffer  // (count) momentum; none is kept when momentum is 0
+
+    public init(count: Int, momentum: Float = 0.9, weightDecay: Float = 0) {
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        buffer = FloatBuffer(count: momentum == 0 ? 0 : count)
+        parameterCount = count
+    }
+
+    private let parameterCount: Int
+
+    public var stateBytes: Int { buffer.bytes }
+
+    public func step(parameters p: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, learningRate lr: Float) {
+        let buf = buffer.pointer
+        for i in 0..<parameterCount {
+            let grad = g[i] + weightDecay * p[i]
+            guard momentum != 0 else { p[i] -= lr * grad; continue }
+            buf[i] = started ? momentum * buf[i] + grad : grad
+            p[i] -= lr * buf[i]
+        }
+        started = true
+    }
+}
+
+/// Scales gradients (count) so that their global L2 norm is at most maxNorm, as
+/// `torch.nn.utils.clip_grad_norm_` does. Returns the norm before clipping.
+@discardableResult
+public func clipGradientNorm(_ g: UnsafeMutablePointer<Float>, count: Int, maxNorm: Float) -> Float {
+    var sumOfSquares = 0.0
+    for i in 0..<count { sumOfSquares += Double(g[i]) * Double(g[i]) }
+    let norm = Float(sumOfSquares.squareRoot())
+    if norm > maxNorm, norm.isFinite {
+        let scale = maxNorm / (norm + 1e-6)
+        for i in 0..<count { g[i] *= scale }
+    }
+    return norm
+}
+
+extension Double {
+    func power(_ n: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<n { result *= self }
+        return result
+    }
+}

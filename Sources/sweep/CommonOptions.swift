@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Kernels
+import Model
+import Training
+
+/// Options every command that computes shares.
+struct ComputeOptions: ParsableArguments {
+    @Option(help: "OpenBLAS threads (default: all cores). Results are identical for any thread count.")
+    var threads: Int?
+
+    func apply() throws {
+        if let threads {
+            guard threads > 0 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+            BLAS.threads = threads
+        }
+    }
+}
+
+/// Loads a model directory, turning file problems into a message for the user.
+func loadModel(_ path: String) throws -> Llama {
+    do {
+        return try Llama.load(from: URL(fileURLWithPath: path))
+    } catch let error as CustomStringConvertible {
+        throw ValidationError("cannot load the model: \(error.description)")
+    }
+}
+
+/// Parses "--ids 1,2,3" and checks every id against the vocabulary.
+func parseIDs(_ text: String, vocabSize: Int) throws -> [Int32] {
+    let ids = try TokenFile.parseIDs(text, source: "--ids")
+    if let bad = ids.first(where: { Int($0) >= vocabSize }) {
+        throw ValidationError("--ids: token id \(bad) is outside the model's vocabulary (0..<\(vocabSize))")
+    }
+    return ids
+}
+
+/// One JSON object on standard output, keys sorted.
+func printJSON<Value: Encodable>(_ value: Value) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Progress for people: to standard error, so standard output stays machine-readable.
+func printProgress(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

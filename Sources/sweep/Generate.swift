@@ -1,0 +1,41 @@
+import ArgumentParser
+import Model
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Continue a sequence by greedy decoding (always the most likely next token).")
+
+    @Option(help: "A model directory (config.json + model.safetensors).")
+    var model: String
+
+    @Option(help: "Prompt token ids, comma- or space-separated.")
+    var ids: String
+
+    @Option(name: .customLong("max-new"), help: "The most tokens to add.")
+    var maxNew: Int = 32
+
+    @Flag(help: "Print one JSON object: {\"ids\": prompt, \"generated\": […]}.")
+    var json = false
+
+    @OptionGroup var compute: ComputeOptions
+
+    struct Output: Encodable {
+        let ids: [Int32]
+        let generated: [Int32]
+    }
+
+    func validate() throws {
+        guard maxNew >= 0 else { throw ValidationError("--max-new must be 0 or more, got \(maxNew)") }
+    }
+
+    func run() throws {
+        try compute.apply()
+        let llama = try loadModel(model)
+        let prompt = try parseIDs(ids, vocabSize: llama.config.vocabSize)
+        guard !prompt.isEmpty else { throw ValidationError("--ids needs at least one token") }
+        let stop = llama.config.eosTokenID.map(Int32.init)
+        let generated = llama.generateGreedy(prompt: prompt, maxNewTokens: maxNew, stop: stop)
+        if json { return try printJSON(Output(ids: prompt, generated: generated)) }
+        print(generated.map(String.init).joined(separator: ","))
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+@main
+struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Train, score and sweep small Llama models with LoRA and QLoRA, on one CPU.",
+        discussion: """
+            A Llama-architecture transformer with hand-written forward and backward passes on OpenBLAS.
+            Model directories use the Hugging Face layout (config.json + model.safetensors), so
+            transformers loads what this writes and the other way round.
+
+            Examples:
+              sweep pretrain --text corpus.txt --dim 128 --layers 4 --heads 4 --steps 300 --out models/tiny
+              sweep score --model models/tiny --ids 72,101,108,108,111 --json
+              sweep generate --model models/tiny --ids 72,101 --max-new 20
+            """,
+        subcommands: [Pretrain.self, Score.self, Generate.self]
+    )
+}
