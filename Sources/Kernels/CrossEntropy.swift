@@ -25,6 +25,7 @@ public func crossEntropyForward(
             if backward { row.update(repeating: 0, count: V) }
             continue
         }
+        precondition(target >= 0 && Int(target) < V, "target \(target) at row \(n) is outside the vocabulary (0..<\(V))")
         counted += 1
         var maximum = -Float.infinity
         for j in 0..<V { maximum = max(maximum, row[j]) }

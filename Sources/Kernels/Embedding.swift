@@ -6,6 +6,7 @@ public func embeddingForward(
     N: Int, C: Int
 ) {
     for n in 0..<N {
+        precondition(tokens[n] >= 0, "token \(tokens[n]) at row \(n) is negative")
         (out + n * C).update(from: table + Int(tokens[n]) * C, count: C)
     }
 }

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Parity of `sweep` with Hugging Face transformers, in both directions.
+
+1. Models written by `sweep pretrain` load with `LlamaForCausalLM.from_pretrained` and give the
+   same log-probabilities as `sweep score`.
+2. Models written by transformers (`save_pretrained`, F32, F16 and BF16 safetensors) load in
+   `sweep score` and give the same log-probabilities as transformers computes in fp32.
+
+Cases cover multi-head and grouped-query attention, tied and untied embeddings.
+Exit status 0 when every case is within the tolerance, 1 otherwise; prints SKIP and exits 0
+where torch or transformers cannot be imported (`make parity-setup` installs them).
+"""
+import argparse
+import json
+import os
+import pathlib
+import random
+import subprocess
+import sys
+import tempfile
+
+TOLERANCE = 1e-4
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+try:
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+except ImportError as error:
+    print(f"SKIP parity: cannot import torch/transformers ({error}); `make parity-setup` installs them")
+    sys.exit(0)
+
+
+def sweep_logprobs(sweep, model_dir, ids):
+    out = subprocess.run(
+        [sweep, "score", "--model", str(model_dir), "--ids", ",".join(map(str, ids)), "--json"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    result = json.loads(out)
+    assert result["ids"] == ids, "sweep echoed different ids"
+    return torch.tensor(result["logprobs"], dtype=torch.float64)
+
+
+def torch_logprobs(model, ids):
+    with torch.no_grad():
+        logits = model(torch.tensor([ids])).logits[0].float()
+        logprobs = torch.log_softmax(logits, dim=-1)[:-1]
+        return logprobs.gather(1, torch.tensor(ids[1:])[:, None])[:, 0].double()
+
+
+def compare(name, sweep, model_dir, sequences):
+    model = LlamaForCausalLM.from_pretrained(model_dir, dtype=torch.float32)
+    model.eval()
+    worst = 0.0
+    for ids in sequences:
+        ours = sweep_logprobs(sweep, model_dir, ids)
+        theirs = torch_logprobs(model, ids)
+        worst = max(worst, (ours - theirs).abs().max().item())
+    verdict = "ok" if worst <= TOLERANCE else "FAIL"
+    print(f"{verdict:4}  {name:58}  max |Δ log p| = {worst:.2e}  ({len(sequences)} sequences)")
+    return worst <= TOLERANCE
+
+
+def random_sequences(vocab, lengths, seed):
+    rng = random.Random(seed)
+    return [[rng.randrange(vocab) for _ in range(n)] for n in lengths]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sweep", default=".build/release/sweep", help="the sweep executable")
+    args = parser.parse_args()
+    print(f"torch {torch.__version__}, transformers {__import__('transformers').__version__}, tolerance {TOLERANCE}")
+    torch.manual_seed(0)
+    passed = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        corpus = tmp / "corpus.txt"
+        words = ["the", "model", "learns", "a", "rotary", "attention", "norm", "of", "tokens", "and", "heads"]
+        rng = random.Random(1)
+        corpus.write_text(" ".join(rng.choice(words) for _ in range(6000)) + "\n")
+
+        # 1. sweep → transformers
+        for name, extra in [
+            ("sweep pretrain, multi-head, untied", ["--heads", "4"]),
+            ("sweep pretrain, grouped-query (4 heads, 2 kv), untied", ["--heads", "4", "--kv-heads", "2"]),
+            ("sweep pretrain, grouped-query (4 heads, 1 kv), tied", ["--heads", "4", "--kv-heads", "1", "--tied"]),
+        ]:
+            model_dir = tmp / f"sweep-{len(passed)}"
+            subprocess.run(
+                [args.sweep, "pretrain", "--text", str(corpus), "--dim", "64", "--layers", "2", "--seq-len", "64",
+                 "--batch", "4", "--steps", "40", "--lr", "3e-3", "--log-every", "1000", "--out", str(model_dir), *extra],
+                check=True, capture_output=True,
+            )
+            passed.append(compare(name, args.sweep, model_dir, random_sequences(256, [2, 17, 64], seed=len(passed))))
+
+        # 2. transformers → sweep
+        for name, dtype, kv_heads, tied in [
+            ("transformers save_pretrained F32, grouped-query, untied", torch.float32, 2, False),
+            ("transformers save_pretrained F32, multi-head, tied", torch.float32, 4, True),
+            ("transformers save_pretrained F16, grouped-query, untied", torch.float16, 2, False),
+            ("transformers save_pretrained BF16, grouped-query, untied", torch.bfloat16, 2, False),
+        ]:
+            config = LlamaConfig(
+                vocab_size=300, hidden_size=64, intermediate_size=176, num_hidden_layers=2,
+                num_attention_heads=4, num_key_value_heads=kv_heads, max_position_embeddings=96,
+                rms_norm_eps=1e-5, rope_theta=500.0, tie_word_embeddings=tied,
+                initializer_range=0.2,  # peaked predictions, far from uniform, so differences show
+            )
+            model = LlamaForCausalLM(config)
+            with torch.no_grad():  # norms away from 1, so a wrong norm weight shows
+                for module_name, parameter in model.named_parameters():
+                    if "norm" in module_name:
+                        parameter.uniform_(0.5, 1.5)
+            model_dir = tmp / f"hf-{len(passed)}"
+            model.to(dtype).save_pretrained(model_dir, safe_serialization=True)
+            passed.append(compare(name, args.sweep, model_dir, random_sequences(300, [3, 40, 96], seed=len(passed))))
+
+    print(f"{sum(passed)} passed, {len(passed) - sum(passed)} failed")
+    sys.exit(0 if all(passed) else 1)
+
+
+if __name__ == "__main__":
+    main()
