@@ -17,12 +17,19 @@ struct ComputeOptions: ParsableArguments {
     }
 }
 
+/// A failure while running a command (bad files, diverged training): printed as "Error: …",
+/// exit status 1, without the usage line that argument errors get.
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// Loads a model directory, turning file problems into a message for the user.
 func loadModel(_ path: String) throws -> Llama {
     do {
         return try Llama.load(from: URL(fileURLWithPath: path))
     } catch let error as CustomStringConvertible {
-        throw ValidationError("cannot load the model: \(error.description)")
+        throw CommandError("cannot load the model: \(error.description)")
     }
 }
 
@@ -39,6 +46,7 @@ func parseIDs(_ text: String, vocabSize: Int) throws -> [Int32] {
 func printJSON<Value: Encodable>(_ value: Value) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
@@ -47,3 +55,6 @@ func printJSON<Value: Encodable>(_ value: Value) throws {
 func printProgress(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
+
+extension LearningRateSchedule.Shape: ExpressibleByArgument {}
+extension Trainer.OptimizerChoice: ExpressibleByArgument {}

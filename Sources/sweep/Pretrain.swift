@@ -8,13 +8,15 @@ struct Pretrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a Llama from scratch on a text or token file and write a model directory.",
         discussion: """
-            The model is given by --config (a Hugging Face config.json) or by the shape options.
-            Text is read as UTF-8 bytes (token ids 0…255) until a trained tokenizer exists.
-            Each step draws --batch windows of --seq-len tokens at random offsets (seeded).
+            The model is given by --config (a Hugging Face config.json) or by the shape options. \
+            Text is read as UTF-8 bytes (token ids 0…255) until a trained tokenizer exists. \
+            Each optimizer step draws --accumulation micro-batches of --batch windows of --seq-len \
+            tokens at random offsets; the seed fixes initialisation and data order, so a run repeats \
+            bit for bit. Progress goes to standard error, the --json summary to standard output.
 
-            Example (a ~3M-parameter model):
-              sweep pretrain --text corpus.txt --dim 256 --layers 4 --heads 4 --batch 8 --seq-len 128 \\
-                --steps 500 --lr 1e-3 --warmup 50 --out models/base
+            A ~3M-parameter model:
+              sweep pretrain --text corpus.txt --dim 256 --layers 4 --heads 4 \\
+                --batch 8 --seq-len 128 --steps 500 --lr 1e-3 --warmup 50 --out models/base
             """)
 
     @Option(help: "UTF-8 text to train on, as byte ids.")
@@ -47,10 +49,10 @@ struct Pretrain: ParsableCommand {
     @Option(help: "Micro-batches accumulated per optimizer step.") var accumulation = 1
     @Option(help: "Optimizer steps.") var steps = 100
     @Option(help: "Peak learning rate.") var lr: Float = 1e-3
-    @Option(help: "Learning-rate schedule: \(LearningRateSchedule.Shape.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var schedule: String = "cosine"
+    @Option(help: "Learning-rate schedule after the warmup (decays to 0.1 × --lr).")
+    var schedule: LearningRateSchedule.Shape = .cosine
     @Option(help: "Linear warmup steps.") var warmup = 0
-    @Option(help: "Optimizer: adamw or sgd (momentum 0.9).") var optimizer: String = "adamw"
+    @Option(help: "Optimizer (sgd uses momentum 0.9).") var optimizer: Trainer.OptimizerChoice = .adamw
     @Option(name: .customLong("weight-decay"), help: "Weight decay (default: 0.01 for AdamW, 0 for SGD).")
     var weightDecay: Float?
     @Option(help: "Clip gradients to this global norm (0: no clipping).") var clip: Float = 1
@@ -70,12 +72,6 @@ struct Pretrain: ParsableCommand {
         }
         guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more, got \(warmup)") }
-        guard LearningRateSchedule.Shape(rawValue: schedule) != nil else {
-            throw ValidationError("--schedule \"\(schedule)\" is not one of: \(LearningRateSchedule.Shape.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard Trainer.OptimizerChoice(rawValue: optimizer) != nil else {
-            throw ValidationError("--optimizer \"\(optimizer)\" is not one of: adamw, sgd")
-        }
     }
 
     func run() throws {
@@ -83,19 +79,19 @@ struct Pretrain: ParsableCommand {
         let stream = try text.map { try TokenFile.bytes(of: URL(fileURLWithPath: $0)) }
             ?? TokenFile.ids(of: URL(fileURLWithPath: tokens!))
         guard stream.count > seqLen else {
-            throw ValidationError("the training data has \(stream.count) tokens; it needs more than --seq-len (\(seqLen))")
+            throw CommandError("the training data has \(stream.count) tokens; it needs more than --seq-len (\(seqLen))")
         }
         let modelConfig = try makeConfig(largestID: Int(stream.max() ?? 0))
         if let bad = stream.first(where: { Int($0) >= modelConfig.vocabSize }) {
-            throw ValidationError("token id \(bad) in the data is outside the vocabulary (0..<\(modelConfig.vocabSize))")
+            throw CommandError("token id \(bad) in the data is outside the vocabulary (0..<\(modelConfig.vocabSize))")
         }
         let model = Llama(config: modelConfig)
         model.initialize(seed: seed)
 
         var parameters = Pretraining.Parameters(batchSize: batch, sequenceLength: seqLen, steps: steps, learningRate: lr)
         parameters.accumulation = accumulation
-        parameters.optimizer = Trainer.OptimizerChoice(rawValue: optimizer)!
-        parameters.schedule = LearningRateSchedule.Shape(rawValue: schedule)!
+        parameters.optimizer = optimizer
+        parameters.schedule = schedule
         parameters.warmupSteps = warmup
         parameters.weightDecay = weightDecay
         parameters.maxGradientNorm = clip > 0 ? clip : nil
@@ -108,7 +104,7 @@ struct Pretrain: ParsableCommand {
             return progress.result.loss.isFinite
         }
         guard summary.finalLoss.isFinite else {
-            throw ValidationError("training diverged at step \(summary.steps) (loss \(summary.finalLoss)); try a lower --lr")
+            throw CommandError("training diverged at step \(summary.steps) (loss \(summary.finalLoss)); try a lower --lr")
         }
         try model.save(to: URL(fileURLWithPath: out))
         printProgress(String(format: "wrote %@: final loss %.4f, %.0f tokens/s, %.1f s", out, summary.finalLoss, summary.tokensPerSecond, summary.wallSeconds))

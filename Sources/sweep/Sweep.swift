@@ -6,12 +6,12 @@ struct Sweep: ParsableCommand {
         commandName: "sweep",
         abstract: "Train, score and sweep small Llama models with LoRA and QLoRA, on one CPU.",
         discussion: """
-            A Llama-architecture transformer with hand-written forward and backward passes on OpenBLAS.
-            Model directories use the Hugging Face layout (config.json + model.safetensors), so
-            transformers loads what this writes and the other way round.
+            A Llama-architecture transformer with hand-written forward and backward passes on \
+            OpenBLAS. Model directories use the Hugging Face layout (config.json + \
+            model.safetensors): transformers loads what this writes, and the other way round.
 
             Examples:
-              sweep pretrain --text corpus.txt --dim 128 --layers 4 --heads 4 --steps 300 --out models/tiny
+              sweep pretrain --text corpus.txt --steps 300 --out models/tiny
               sweep score --model models/tiny --ids 72,101,108,108,111 --json
               sweep generate --model models/tiny --ids 72,101 --max-new 20
             """,
