@@ -60,6 +60,18 @@ check "a truncated checkpoint is a clear error (exit 1, names the file)" bash -c
 grep -q "model.safetensors: header length .* runs past the end of the file" "$work/out" \
     || { failed=$((failed + 1)); echo "FAIL  the truncation message names the file and the problem"; }
 
+if command -v valgrind >/dev/null; then
+    heap_allocations() {  # allocations of a whole pretraining run of $1 steps
+        valgrind --tool=memcheck "$sweep" pretrain --text "$work/corpus.txt" --dim 32 --layers 2 --heads 4 --batch 2 \
+            --seq-len 16 --steps "$1" --log-every 1000 --threads 1 --out "$work/v$1" 2>&1 |
+            sed -n 's/.*total heap usage: \([0-9,]*\) allocs.*/\1/p'
+    }
+    check "a training step allocates nothing on the heap (valgrind: 4 steps and 8 steps allocate alike)" \
+        test "$(heap_allocations 4)" = "$(heap_allocations 8)"
+else
+    echo "skip  heap allocations per step: valgrind is not installed"
+fi
+
 if python3 -c "import torch, transformers" 2>/dev/null; then
     check "log-probabilities match transformers both ways (Tests/Parity/parity.py)" \
         python3 Tests/Parity/parity.py --sweep "$sweep"

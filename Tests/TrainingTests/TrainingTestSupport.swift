@@ -1,0 +1,4 @@
+import Foundation
+import Kernels
+import Model
+import Testing
