@@ -17,4 +17,9 @@ struct Sweep: ParsableCommand {
             """,
         subcommands: [Pretrain.self, Score.self, Generate.self]
     )
+
+    static func main() {
+        BLASKernel.restartWithSupportedKernelIfGeneric()
+        main(nil)
+    }
 }

@@ -18,28 +18,28 @@ struct WholeModelGradientTests {
         Batch.random(V: config.vocabSize, B: B, T: T, seed: seed, ignored: ignored)
     }
 
-    /// Elements to check in one tensor: all of a small one, 30 chosen at random from a larger one.
-    func indices(count: Int, seed: UInt64) -> [Int]? {
-        guard count > 64 else { return nil }
-        var generator = SeededGenerator(seed: seed, stream: "gradient-check-indices")
-        return Array(Array(0..<count).shuffled(using: &generator).prefix(30)).sorted()
-    }
+    /// Parameters moved by N(0, 0.15²) from their initial values. Larger ones put RMSNorm inputs and
+    /// attention scores where the loss curves so sharply that a float32 central difference cannot
+    /// be both above rounding noise and below truncation error (at 0.3, an up_proj element's
+    /// difference quotient is 0.0010 at h = 1e-2 and 0.0054 at h = 3e-3 against an exact 0.0059).
+    func model(_ variant: Variant) -> Llama { makeModel(variant.config, perturbation: 0.15) }
 
     @Test("The gradient of every parameter tensor matches central differences of the loss", arguments: Variant.allCases)
     func everyTensorMatchesFiniteDifferences(variant: Variant) {
-        let model = makeModel(variant.config)
+        let model = model(variant)
         let batch = batch(variant.config)
         let activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
         let gradients = FloatBuffer(count: model.parameterCount)
         model.accumulateGradients(batch, activations: activations, into: gradients)
 
-        for (s, slot) in model.layout.slots.enumerated() {
-            // Float rounding of the loss (~2e-7 · 2.4) over 2h = 0.02 leaves ~5e-5 of noise in a
-            // finite difference; a wrong term in backward is off by far more than 2% + 3e-4.
+        // Every element of every tensor: the models are small enough. With h = 5e-3, float rounding
+        // of the loss (a few 1e-7) leaves ~1e-4 of noise in a difference quotient and the worst
+        // element of any variant sits near 0.3× this tolerance; a wrong term in backward is off by
+        // far more than 3% + 2e-4.
+        for slot in model.layout.slots {
             let report = checkGradient(
                 "\(variant) \(slot.name) \(slot.shape)", of: model.parameters.pointer + slot.offset, count: slot.count,
-                analytic: gradients.pointer + slot.offset, indices: indices(count: slot.count, seed: UInt64(s)),
-                step: 1e-2, relativeTolerance: 2e-2, absoluteTolerance: 3e-4
+                analytic: gradients.pointer + slot.offset, step: 5e-3, relativeTolerance: 3e-2, absoluteTolerance: 2e-4
             ) { Double(model.meanLoss(batch, activations: activations)) }
             #expect(report.passed, "\(report)")
             // A tensor whose gradient is all zeros would pass trivially: each one must matter.
@@ -50,7 +50,7 @@ struct WholeModelGradientTests {
 
     @Test("Backward without parameter gradients computes the same activation gradients and writes no parameter gradient")
     func frozenBackwardWritesNothing() {
-        let model = makeModel(Variant.untied.config)
+        let model = model(.untied)
         let batch = batch(model.config)
         let activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
 
@@ -74,7 +74,7 @@ struct WholeModelGradientTests {
 
     @Test("Two backward passes accumulate twice the gradient of one", arguments: [Variant.untied, Variant.tied])
     func gradientsAccumulate(variant: Variant) {
-        let model = makeModel(variant.config)
+        let model = model(variant)
         let batch = batch(variant.config)
         let activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
 
@@ -91,7 +91,7 @@ struct WholeModelGradientTests {
 
     @Test("The gradient is linear in backwardScale", arguments: [Float(0.5), 3, -1])
     func backwardScaleScalesLinearly(scale: Float) {
-        let model = makeModel(Variant.grouped.config)
+        let model = model(.grouped)
         let batch = batch(model.config)
         let activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
 
