@@ -3,15 +3,22 @@
 public final class FloatBuffer {
     public let pointer: UnsafeMutablePointer<Float>
     public let count: Int
+    public let category: MemoryCategory
 
-    public init(count: Int) {
+    /// The buffer's bytes count in the memory ledger under `category` for as long as it lives.
+    public init(count: Int, category: MemoryCategory = .other) {
         precondition(count >= 0, "a buffer cannot have \(count) elements")
         pointer = .allocate(capacity: max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))
         self.count = count
+        self.category = category
+        MemoryLedger.allocate(count * MemoryLayout<Float>.stride, category)
     }
 
-    deinit { pointer.deallocate() }
+    deinit {
+        MemoryLedger.release(bytes, category)
+        pointer.deallocate()
+    }
 
     public var bytes: Int { count * MemoryLayout<Float>.stride }
 

@@ -21,19 +21,19 @@ public struct LayerActivations {
 
     init(B: Int, T: Int, config: LlamaConfig) {
         let N = B * T, C = config.dim, KV = config.kvDim, H = config.hiddenDim
-        attnNormOut = FloatBuffer(count: N * C)
-        attnRstd = FloatBuffer(count: N)
-        q = FloatBuffer(count: N * C)
-        k = FloatBuffer(count: N * KV)
-        v = FloatBuffer(count: N * KV)
-        probs = FloatBuffer(count: B * config.nHeads * T * T)
-        attnOut = FloatBuffer(count: N * C)
-        residualMid = FloatBuffer(count: N * C)
-        mlpNormOut = FloatBuffer(count: N * C)
-        mlpRstd = FloatBuffer(count: N)
-        gate = FloatBuffer(count: N * H)
-        up = FloatBuffer(count: N * H)
-        swiglu = FloatBuffer(count: N * H)
+        attnNormOut = FloatBuffer(count: N * C, category: .activations)
+        attnRstd = FloatBuffer(count: N, category: .activations)
+        q = FloatBuffer(count: N * C, category: .activations)
+        k = FloatBuffer(count: N * KV, category: .activations)
+        v = FloatBuffer(count: N * KV, category: .activations)
+        probs = FloatBuffer(count: B * config.nHeads * T * T, category: .activations)
+        attnOut = FloatBuffer(count: N * C, category: .activations)
+        residualMid = FloatBuffer(count: N * C, category: .activations)
+        mlpNormOut = FloatBuffer(count: N * C, category: .activations)
+        mlpRstd = FloatBuffer(count: N, category: .activations)
+        gate = FloatBuffer(count: N * H, category: .activations)
+        up = FloatBuffer(count: N * H, category: .activations)
+        swiglu = FloatBuffer(count: N * H, category: .activations)
     }
 
     var buffers: [FloatBuffer] {
@@ -56,16 +56,16 @@ public struct ActivationGradients {
 
     init(B: Int, T: Int, config: LlamaConfig) {
         let N = B * T, C = config.dim, KV = config.kvDim, H = config.hiddenDim
-        residual = FloatBuffer(count: N * C)
-        normOut = FloatBuffer(count: N * C)
-        attnOut = FloatBuffer(count: N * C)
-        q = FloatBuffer(count: N * C)
-        k = FloatBuffer(count: N * KV)
-        v = FloatBuffer(count: N * KV)
-        swiglu = FloatBuffer(count: N * H)
-        gate = FloatBuffer(count: N * H)
-        up = FloatBuffer(count: N * H)
-        scores = FloatBuffer(count: T * T)
+        residual = FloatBuffer(count: N * C, category: .activationGradients)
+        normOut = FloatBuffer(count: N * C, category: .activationGradients)
+        attnOut = FloatBuffer(count: N * C, category: .activationGradients)
+        q = FloatBuffer(count: N * C, category: .activationGradients)
+        k = FloatBuffer(count: N * KV, category: .activationGradients)
+        v = FloatBuffer(count: N * KV, category: .activationGradients)
+        swiglu = FloatBuffer(count: N * H, category: .activationGradients)
+        gate = FloatBuffer(count: N * H, category: .activationGradients)
+        up = FloatBuffer(count: N * H, category: .activationGradients)
+        scores = FloatBuffer(count: T * T, category: .activationGradients)
     }
 
     var buffers: [FloatBuffer] { [residual, normOut, attnOut, q, k, v, swiglu, gate, up, scores] }
@@ -96,12 +96,12 @@ public final class LlamaActivations {
         let N = B * T
         capacityB = B
         capacityT = T
-        residual = (0...config.nLayers).map { _ in FloatBuffer(count: N * config.dim) }
+        residual = (0...config.nLayers).map { _ in FloatBuffer(count: N * config.dim, category: .activations) }
         layers = (0..<config.nLayers).map { _ in LayerActivations(B: B, T: T, config: config) }
-        finalNormOut = FloatBuffer(count: N * config.dim)
-        finalRstd = FloatBuffer(count: N)
-        logits = FloatBuffer(count: N * config.vocabSize)
-        losses = FloatBuffer(count: N)
+        finalNormOut = FloatBuffer(count: N * config.dim, category: .activations)
+        finalRstd = FloatBuffer(count: N, category: .activations)
+        logits = FloatBuffer(count: N * config.vocabSize, category: .activations)
+        losses = FloatBuffer(count: N, category: .activations)
         gradients = training ? ActivationGradients(B: B, T: T, config: config) : nil
         rope = RopeTable(maxPositions: T, headDim: config.headDim, theta: config.ropeTheta)
     }

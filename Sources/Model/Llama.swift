@@ -2,18 +2,27 @@ import Kernels
 
 /// A decoder-only Llama in fp32: the `LlamaForCausalLM` computation, with its parameters in one
 /// flat buffer laid out by `ParameterLayout`.
+///
+/// Two attachments turn it into a LoRA or QLoRA model without changing the passes: an `adapter`
+/// adds its term to projections' outputs, and `frozenProjections` supplies the weights of
+/// projections that the flat buffer does not store (NF4).
 public final class Llama {
     public let config: LlamaConfig
     public let layout: ParameterLayout
     public let parameters: FloatBuffer
     public let weights: LlamaWeights
+    public var adapter: (any ProjectionAdapter)?
+    public var frozenProjections: (any ProjectionWeightSource)?
+    /// Where the passes spent their time since the last reset.
+    public var timings = PassTimings()
 
     /// A model with all parameters zero; `initialize(seed:)` or a checkpoint fills them.
-    public init(config: LlamaConfig) {
+    /// Projections outside `storedProjections` must come from `frozenProjections`.
+    public init(config: LlamaConfig, storedProjections: Set<ProjectionSite> = Set(ProjectionSite.allCases)) {
         precondition(config.problems().isEmpty, config.problems().joined(separator: "; "))
         self.config = config
-        layout = ParameterLayout(config: config)
-        parameters = FloatBuffer(count: layout.count)
+        layout = ParameterLayout(config: config, storedProjections: storedProjections)
+        parameters = FloatBuffer(count: layout.count, category: .baseWeights)
         weights = LlamaWeights(layout: layout, base: parameters.pointer)
     }
 
@@ -47,35 +56,39 @@ extension Llama {
         activations a: LlamaActivations, backwardScale: Float? = nil
     ) -> Float? {
         precondition(B <= a.capacityB && T <= a.capacityT, "a pass of \(B)×\(T) exceeds activations sized \(a.capacityB)×\(a.capacityT)")
-        let N = B * T, C = config.dim, KV = config.kvDim, H = config.hiddenDim, V = config.vocabSize
+        let N = B * T, C = config.dim, H = config.hiddenDim, V = config.vocabSize
         let NH = config.nHeads, NKV = config.nKVHeads, HD = config.headDim, eps = config.normEps
+        let started = now()
 
         embeddingForward(out: a.residual[0].pointer, tokens: tokens, table: weights.embedding, N: N, C: C)
         for (l, w) in weights.layers.enumerated() {
             let x = a.residual[l].pointer, s = a.layers[l]
             // Attention block: x + o(attention(rope(q(norm x)), rope(k(norm x)), v(norm x)))
             rmsnormForward(out: s.attnNormOut.pointer, rstd: s.attnRstd.pointer, inp: x, weight: w.attnNorm, N: N, C: C, eps: eps)
-            linearForward(out: s.q.pointer, inp: s.attnNormOut.pointer, weight: w.wq, N: N, C: C, OC: C)
-            linearForward(out: s.k.pointer, inp: s.attnNormOut.pointer, weight: w.wk, N: N, C: C, OC: KV)
-            linearForward(out: s.v.pointer, inp: s.attnNormOut.pointer, weight: w.wv, N: N, C: C, OC: KV)
+            project(.q, layer: l, out: s.q.pointer, inp: s.attnNormOut.pointer, N: N)
+            project(.k, layer: l, out: s.k.pointer, inp: s.attnNormOut.pointer, N: N)
+            project(.v, layer: l, out: s.v.pointer, inp: s.attnNormOut.pointer, N: N)
             ropeForward(x: s.q.pointer, table: a.rope, B: B, T: T, NH: NH)
             ropeForward(x: s.k.pointer, table: a.rope, B: B, T: T, NH: NKV)
+            let attentionStarted = now()
             attentionForward(out: s.attnOut.pointer, probs: s.probs.pointer, q: s.q.pointer, k: s.k.pointer,
                              v: s.v.pointer, B: B, T: T, NH: NH, NKV: NKV, HD: HD)
-            linearForward(out: s.residualMid.pointer, inp: s.attnOut.pointer, weight: w.wo, N: N, C: C, OC: C)
+            timings.attention += now() - attentionStarted
+            project(.o, layer: l, out: s.residualMid.pointer, inp: s.attnOut.pointer, N: N)
             add(s.residualMid.pointer, x, count: N * C)
             // MLP block: mid + down(silu(gate(norm mid)) ⊙ up(norm mid))
             rmsnormForward(out: s.mlpNormOut.pointer, rstd: s.mlpRstd.pointer, inp: s.residualMid.pointer, weight: w.mlpNorm, N: N, C: C, eps: eps)
-            linearForward(out: s.gate.pointer, inp: s.mlpNormOut.pointer, weight: w.wGate, N: N, C: C, OC: H)
-            linearForward(out: s.up.pointer, inp: s.mlpNormOut.pointer, weight: w.wUp, N: N, C: C, OC: H)
+            project(.gate, layer: l, out: s.gate.pointer, inp: s.mlpNormOut.pointer, N: N)
+            project(.up, layer: l, out: s.up.pointer, inp: s.mlpNormOut.pointer, N: N)
             swigluForward(out: s.swiglu.pointer, gate: s.gate.pointer, up: s.up.pointer, count: N * H)
             let y = a.residual[l + 1].pointer
-            linearForward(out: y, inp: s.swiglu.pointer, weight: w.wDown, N: N, C: H, OC: C)
+            project(.down, layer: l, out: y, inp: s.swiglu.pointer, N: N)
             add(y, s.residualMid.pointer, count: N * C)
         }
         rmsnormForward(out: a.finalNormOut.pointer, rstd: a.finalRstd.pointer, inp: a.residual[config.nLayers].pointer,
                        weight: weights.finalNorm, N: N, C: C, eps: eps)
-        linearForward(out: a.logits.pointer, inp: a.finalNormOut.pointer, weight: weights.lmHead, N: N, C: C, OC: V)
+        project(.head, layer: 0, out: a.logits.pointer, inp: a.finalNormOut.pointer, N: N)
+        defer { timings.forward += now() - started }
 
         guard let targets else { return nil }
         var counted = 0
@@ -90,19 +103,22 @@ extension Llama {
     }
 
     /// The backward pass after `forward(…, backwardScale:)` on the same tokens: accumulates (+=)
-    /// the gradient of the scaled loss into `gradients`, laid out like the parameters.
-    /// With `gradients` nil the parameters are frozen: only activation gradients are computed.
+    /// the gradient of the scaled loss into `gradients`, laid out like the parameters, and into
+    /// the adapter's gradients. With `gradients` nil the model's own parameters are frozen: only
+    /// the gradients that flow to the adapter are computed.
     public func backward(
         tokens: UnsafePointer<Int32>, B: Int, T: Int, activations a: LlamaActivations, gradients: LlamaWeights?
     ) {
         guard let d = a.gradients else { preconditionFailure("activations were built for inference only") }
-        let N = B * T, C = config.dim, KV = config.kvDim, H = config.hiddenDim, V = config.vocabSize
+        let N = B * T, C = config.dim, H = config.hiddenDim
         let NH = config.nHeads, NKV = config.nKVHeads, HD = config.headDim
+        let started = now()
+        defer { timings.backward += now() - started }
 
         // The head and the final norm; a.logits holds the gradient of the loss by now.
         d.normOut.zero()
-        linearBackward(dinp: d.normOut.pointer, dweight: gradients?.lmHead, dout: a.logits.pointer,
-                       inp: a.finalNormOut.pointer, weight: weights.lmHead, N: N, C: C, OC: V)
+        projectBackward(.head, layer: 0, dinp: d.normOut.pointer, dweight: gradients?.lmHead, dout: a.logits.pointer,
+                        inp: a.finalNormOut.pointer, N: N)
         d.residual.zero()
         rmsnormBackward(dinp: d.residual.pointer, dweight: gradients?.finalNorm, dout: d.normOut.pointer,
                         inp: a.residual[config.nLayers].pointer, weight: weights.finalNorm, rstd: a.finalRstd.pointer, N: N, C: C)
@@ -111,44 +127,86 @@ extension Llama {
             let w = weights.layers[l], g = gradients?.layers[l], s = a.layers[l]
             // MLP block; d.residual is the gradient of both the layer output and residualMid.
             d.swiglu.zero()
-            linearBackward(dinp: d.swiglu.pointer, dweight: g?.wDown, dout: d.residual.pointer,
-                           inp: s.swiglu.pointer, weight: w.wDown, N: N, C: H, OC: C)
+            projectBackward(.down, layer: l, dinp: d.swiglu.pointer, dweight: g?.wDown, dout: d.residual.pointer,
+                            inp: s.swiglu.pointer, N: N)
             d.gate.zero()
             d.up.zero()
             swigluBackward(dgate: d.gate.pointer, dup: d.up.pointer, dout: d.swiglu.pointer,
                            gate: s.gate.pointer, up: s.up.pointer, count: N * H)
             d.normOut.zero()
-            linearBackward(dinp: d.normOut.pointer, dweight: g?.wGate, dout: d.gate.pointer,
-                           inp: s.mlpNormOut.pointer, weight: w.wGate, N: N, C: C, OC: H)
-            linearBackward(dinp: d.normOut.pointer, dweight: g?.wUp, dout: d.up.pointer,
-                           inp: s.mlpNormOut.pointer, weight: w.wUp, N: N, C: C, OC: H)
+            projectBackward(.gate, layer: l, dinp: d.normOut.pointer, dweight: g?.wGate, dout: d.gate.pointer,
+                            inp: s.mlpNormOut.pointer, N: N)
+            projectBackward(.up, layer: l, dinp: d.normOut.pointer, dweight: g?.wUp, dout: d.up.pointer,
+                            inp: s.mlpNormOut.pointer, N: N)
             rmsnormBackward(dinp: d.residual.pointer, dweight: g?.mlpNorm, dout: d.normOut.pointer,
                             inp: s.residualMid.pointer, weight: w.mlpNorm, rstd: s.mlpRstd.pointer, N: N, C: C)
             // Attention block; d.residual is now the gradient of residualMid and of the layer input.
             d.attnOut.zero()
-            linearBackward(dinp: d.attnOut.pointer, dweight: g?.wo, dout: d.residual.pointer,
-                           inp: s.attnOut.pointer, weight: w.wo, N: N, C: C, OC: C)
+            projectBackward(.o, layer: l, dinp: d.attnOut.pointer, dweight: g?.wo, dout: d.residual.pointer,
+                            inp: s.attnOut.pointer, N: N)
             d.q.zero()
             d.k.zero()
             d.v.zero()
+            let attentionStarted = now()
             attentionBackward(dq: d.q.pointer, dk: d.k.pointer, dv: d.v.pointer, scratch: d.scores.pointer,
                               dout: d.attnOut.pointer, q: s.q.pointer, k: s.k.pointer, v: s.v.pointer,
                               probs: s.probs.pointer, B: B, T: T, NH: NH, NKV: NKV, HD: HD)
+            timings.attention += now() - attentionStarted
             ropeBackward(dx: d.q.pointer, table: a.rope, B: B, T: T, NH: NH)
             ropeBackward(dx: d.k.pointer, table: a.rope, B: B, T: T, NH: NKV)
             d.normOut.zero()
-            linearBackward(dinp: d.normOut.pointer, dweight: g?.wq, dout: d.q.pointer,
-                           inp: s.attnNormOut.pointer, weight: w.wq, N: N, C: C, OC: C)
-            linearBackward(dinp: d.normOut.pointer, dweight: g?.wk, dout: d.k.pointer,
-                           inp: s.attnNormOut.pointer, weight: w.wk, N: N, C: C, OC: KV)
-            linearBackward(dinp: d.normOut.pointer, dweight: g?.wv, dout: d.v.pointer,
-                           inp: s.attnNormOut.pointer, weight: w.wv, N: N, C: C, OC: KV)
+            projectBackward(.q, layer: l, dinp: d.normOut.pointer, dweight: g?.wq, dout: d.q.pointer,
+                            inp: s.attnNormOut.pointer, N: N)
+            projectBackward(.k, layer: l, dinp: d.normOut.pointer, dweight: g?.wk, dout: d.k.pointer,
+                            inp: s.attnNormOut.pointer, N: N)
+            projectBackward(.v, layer: l, dinp: d.normOut.pointer, dweight: g?.wv, dout: d.v.pointer,
+                            inp: s.attnNormOut.pointer, N: N)
             rmsnormBackward(dinp: d.residual.pointer, dweight: g?.attnNorm, dout: d.normOut.pointer,
                             inp: a.residual[l].pointer, weight: w.attnNorm, rstd: s.attnRstd.pointer, N: N, C: C)
         }
         if let gradients {
             embeddingBackward(dtable: gradients.embedding, dout: d.residual.pointer, tokens: tokens, N: N, C: C)
         }
+    }
+
+    /// out (N, OUT) = inp (N, IN) Wᵀ (+ the adapter's term) for one projection.
+    @inline(__always)
+    private func project(
+        _ site: ProjectionSite, layer: Int, out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, N: Int
+    ) {
+        let shape = config.shape(of: site)
+        let weight = projectionWeight(site, layer: layer)
+        let started = now()
+        linearForward(out: out, inp: inp, weight: weight, N: N, C: shape.in, OC: shape.out)
+        if let adapter, adapter.adapts(site) { adapter.forward(site, layer: layer, out: out, inp: inp, N: N) }
+        timings.projections += now() - started
+    }
+
+    /// Accumulates one projection's gradients: dinp (N, IN) += dout (N, OUT) W (plus the adapter's
+    /// share), and dweight (OUT, IN) += doutᵀ inp unless the weight is frozen (nil).
+    @inline(__always)
+    private func projectBackward(
+        _ site: ProjectionSite, layer: Int, dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>?,
+        dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, N: Int
+    ) {
+        let shape = config.shape(of: site)
+        let weight = projectionWeight(site, layer: layer)
+        let started = now()
+        linearBackward(dinp: dinp, dweight: dweight, dout: dout, inp: inp, weight: weight, N: N, C: shape.in, OC: shape.out)
+        if let adapter, adapter.adapts(site) { adapter.backward(site, layer: layer, dinp: dinp, dout: dout, inp: inp, N: N) }
+        timings.projections += now() - started
+    }
+
+    /// The fp32 weight of a projection: a view of the flat buffer, or freshly dequantized.
+    @inline(__always)
+    private func projectionWeight(_ site: ProjectionSite, layer: Int) -> UnsafePointer<Float> {
+        if let stored = weights.projection(site, layer: layer) { return UnsafePointer(stored) }
+        guard let frozenProjections else {
+            preconditionFailure("\(site.modulePath(layer: layer)) is not stored and no frozenProjections source is attached")
+        }
+        let started = now()
+        defer { timings.dequantization += now() - started }
+        return frozenProjections.weight(site, layer: layer)
     }
 }
 

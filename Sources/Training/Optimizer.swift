@@ -26,8 +26,8 @@ public final class AdamW: Optimizer {
         self.beta2 = beta2
         self.eps = eps
         self.weightDecay = weightDecay
-        m = FloatBuffer(count: count)
-        v = FloatBuffer(count: count)
+        m = FloatBuffer(count: count, category: .optimizerState)
+        v = FloatBuffer(count: count, category: .optimizerState)
     }
 
     public var stateBytes: Int { m.bytes + v.bytes }
@@ -60,7 +60,7 @@ public final class SGD: Optimizer {
     public init(count: Int, momentum: Float = 0.9, weightDecay: Float = 0) {
         self.momentum = momentum
         self.weightDecay = weightDecay
-        buffer = FloatBuffer(count: momentum == 0 ? 0 : count)
+        buffer = FloatBuffer(count: momentum == 0 ? 0 : count, category: .optimizerState)
         parameterCount = count
     }
 

@@ -26,7 +26,7 @@ public final class Trainer {
     ) {
         self.model = model
         activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
-        gradients = FloatBuffer(count: model.parameterCount)
+        gradients = FloatBuffer(count: model.parameterCount, category: .gradients)
         gradientViews = LlamaWeights(layout: model.layout, base: gradients.pointer)
         switch optimizer {
         case .adamw: self.optimizer = AdamW(count: model.parameterCount, weightDecay: weightDecay ?? 0.01)
