@@ -25,13 +25,15 @@ let package = Package(
         .target(name: "SafeTensors"),
         // The Llama model: config, parameter layout, activations, forward/backward, checkpoints.
         .target(name: "Model", dependencies: ["Kernels", "SafeTensors"]),
-        // Random numbers, optimizers, schedules, data loading, the training loop.
-        .target(name: "Training", dependencies: ["Model", "Kernels"]),
+        // LoRA adapters, NF4-quantized frozen weights (QLoRA), merging, PEFT's adapter format.
+        .target(name: "Adapters", dependencies: ["Model", "Kernels", "SafeTensors"]),
+        // Optimizers, schedules, data loading, pretraining and fine-tuning loops.
+        .target(name: "Training", dependencies: ["Model", "Adapters", "Kernels"]),
         // The command-line interface: wiring only.
         .executableTarget(
             name: "sweep",
             dependencies: [
-                "Kernels", "Model", "Training",
+                "Kernels", "Model", "Adapters", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -93,7 +93,11 @@ extension Llama {
         guard let targets else { return nil }
         var counted = 0
         for n in 0..<N where targets[n] != ignoreIndex { counted += 1 }
-        guard counted > 0 else { return 0 }
+        guard counted > 0 else {  // nothing to learn: a zero loss and, for backward, a zero gradient
+            a.losses.pointer.update(repeating: 0, count: N)
+            if backwardScale != nil { a.logits.pointer.update(repeating: 0, count: N * V) }
+            return 0
+        }
         let gradScale = (backwardScale ?? 0) / Float(counted)
         crossEntropyForward(losses: a.losses.pointer, logits: a.logits.pointer, targets: targets, N: N, V: V,
                             backward: backwardScale != nil, gradScale: gradScale)

@@ -118,8 +118,13 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
         ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? ropeParameters?.ropeTheta ?? 10_000
         tiedEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tiedEmbeddings) ?? false
         initializerRange = try c.decodeIfPresent(Float.self, forKey: .initializerRange) ?? 0.02
-        bosTokenID = try c.decodeIfPresent(Int.self, forKey: .bosTokenID)
-        eosTokenID = try c.decodeIfPresent(Int.self, forKey: .eosTokenID)
+        // transformers writes a token id or a list of them (the first one is used here).
+        func tokenID(_ key: CodingKeys) throws -> Int? {
+            if let list = try? c.decodeIfPresent([Int].self, forKey: key) { return list.first }
+            return try c.decodeIfPresent(Int.self, forKey: key)
+        }
+        bosTokenID = try tokenID(.bosTokenID)
+        eosTokenID = try tokenID(.eosTokenID)
 
         func unsupported(_ key: CodingKeys, _ message: String) -> DecodingError {
             .dataCorruptedError(forKey: key, in: c, debugDescription: message)

@@ -58,16 +58,18 @@ struct WholeModelGradientTests {
         model.accumulateGradients(batch, activations: activations, into: full)
         let inputGradientWithParameters = activations.gradients!.residual.array
 
-        let sentinel = FloatBuffer(count: model.parameterCount)
-        sentinel.pointer.update(repeating: 7.25, count: sentinel.count)
+        // The buffer the full pass wrote into, and its contents: a frozen pass must not touch it.
+        let gradientsBefore = full.array
         let parametersBefore = model.parameters.array
-        let loss = model.accumulateGradients(batch, activations: activations, into: nil)
+        // Fresh activations, so nothing the full pass left behind can stand in for the frozen one.
+        let frozen = LlamaActivations(config: model.config, B: B, T: T, training: true)
+        let loss = model.accumulateGradients(batch, activations: frozen, into: nil)
 
         #expect(loss.isFinite)
         #expect(bitIdentical(model.parameters.array, parametersBefore), "backward changed the parameters")
-        #expect(sentinel.array.allSatisfy { $0 == 7.25 }, "a gradient buffer not passed to backward changed")
+        #expect(bitIdentical(full.array, gradientsBefore), "a gradient buffer not passed to backward changed")
         // The gradient reaching the embedding output is what a frozen model hands to adapters.
-        let inputGradientFrozen = activations.gradients!.residual.array
+        let inputGradientFrozen = frozen.gradients!.residual.array
         #expect(inputGradientFrozen.contains { $0 != 0 }, "no gradient reached the embedding output")
         #expect(relativeDifference(inputGradientFrozen, inputGradientWithParameters) <= 1e-6)
     }

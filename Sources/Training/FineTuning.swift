@@ -1,0 +1,215 @@
+import Foundation
+import Adapters
+import Kernels
+import Model
+
+/// LoRA and QLoRA fine-tuning on instruction examples: the loop behind `sweep finetune` and
+/// every run of a sweep.
+///
+/// The base model's own parameters stay frozen; only the adapter trains. Micro-batches of
+/// `microBatchSize` examples (padded to their longest) are accumulated into optimizer steps of
+/// `batchSize` examples, over `passes` shuffled passes through the data, as Lit-GPT's
+/// `finetune/lora.py` does.
+public enum FineTuning {
+    public struct Parameters: Sendable {
+        public var lora = LoRAConfig()
+        public var optimizer: Trainer.OptimizerChoice = .adamw
+        public var learningRate: Float = 3e-4
+        public var schedule: LearningRateSchedule.Shape = .cosine
+        public var warmupSteps = 0
+        public var minimumLearningRateFactor: Float = 0
+        /// Passes over the training examples.
+        public var passes = 1
+        /// Examples per optimizer step, and per forward/backward pass.
+        public var batchSize = 8
+        public var microBatchSize = 1
+        public var weightDecay: Float? = nil
+        public var maxGradientNorm: Float? = 1
+        public var seed: UInt64 = 1
+        /// Examples longer than this are truncated; default: the model's maximum length.
+        public var maxLength: Int? = nil
+        /// Appended to every response when given.
+        public var eos: Int32? = nil
+
+        public init() {}
+
+        public var accumulation: Int { batchSize / microBatchSize }
+
+        public func problems() -> [String] {
+            var problems = lora.problems()
+            if !(learningRate > 0) { problems.append("learning rate must be positive, got \(learningRate)") }
+            if passes <= 0 { problems.append("passes must be at least 1, got \(passes)") }
+            if microBatchSize <= 0 { problems.append("micro-batch size must be at least 1, got \(microBatchSize)") }
+            if batchSize <= 0 || microBatchSize > 0 && batchSize % microBatchSize != 0 {
+                problems.append("batch size (\(batchSize)) must be a positive multiple of the micro-batch size (\(microBatchSize))")
+            }
+            if warmupSteps < 0 { problems.append("warmup steps must be 0 or more, got \(warmupSteps)") }
+            return problems
+        }
+    }
+
+    /// What training reports after every optimizer step; the callback returns false to stop.
+    public struct Progress: Sendable, CustomStringConvertible {
+        public let result: Trainer.StepResult
+        public let totalSteps: Int
+        public let elapsedSeconds: Double
+        public let tokensPerSecond: Double
+
+        public var etaSeconds: Double {
+            elapsedSeconds / Double(result.step + 1) * Double(totalSteps - result.step - 1)
+        }
+
+        public var description: String {
+            String(format: "step %d/%d  loss %.4f  lr %.2e  %.0f tok/s  eta ", result.step + 1, totalSteps,
+                   result.loss, result.learningRate, tokensPerSecond) + formatDuration(etaSeconds)
+        }
+    }
+
+    /// Where a run's wall time went.
+    public struct TimeBreakdown: Sendable, Codable, Equatable {
+        public var dequantization = 0.0
+        public var matmul = 0.0
+        public var attention = 0.0
+        public var otherForwardBackward = 0.0
+        public var optimizer = 0.0
+    }
+
+    public struct Summary: Sendable, Codable {
+        public var steps: Int
+        public var examplesSeen: Int
+        /// Positions with a target (response tokens) trained on.
+        public var tokens: Int
+        public var finalLoss: Float
+        public var losses: [Float]
+        public var wallSeconds: Double
+        public var tokensPerSecond: Double
+        public var trainableParameters: Int
+        /// The ledger's peak of live tensor bytes during training, in total and per category.
+        public var peakMemoryBytes: Int
+        public var peakMemoryByCategory: [String: Int]
+        /// The process's peak resident set size (VmHWM).
+        public var peakRSSBytes: Int
+        public var time: TimeBreakdown
+        /// Set when the loss stopped being finite: the step it happened at.
+        public var divergedAtStep: Int?
+    }
+
+    /// Fine-tunes `adapter` on `model` (already quantized if QLoRA) in place.
+    public static func run(
+        model: Llama, adapter: LoRA, examples: [InstructionExample], parameters p: Parameters,
+        progress: (Progress) -> Bool = { _ in true }
+    ) -> Summary {
+        precondition(p.problems().isEmpty, p.problems().joined(separator: "; "))
+        precondition(!examples.isEmpty, "fine-tuning needs at least one example")
+        let maxLength = min(p.maxLength ?? model.config.maxSeqLen, model.config.maxSeqLen)
+        let longest = examples.map { $0.prompt.count + $0.response.count + (p.eos == nil ? 0 : 1) - 1 }.max()!
+        let T = max(1, min(longest, maxLength)), B = p.microBatchSize
+        precondition(adapter.capacityRows >= B * T, "the adapter holds \(adapter.capacityRows) rows, a micro-batch needs \(B * T)")
+
+        // Everything training touches is allocated before the ledger's peak is reset.
+        let activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
+        let optimizer: any Optimizer = switch p.optimizer {
+        case .adamw: AdamW(count: adapter.parameters.count, weightDecay: p.weightDecay ?? 0.01)
+        case .sgd: SGD(count: adapter.parameters.count, momentum: 0.9, weightDecay: p.weightDecay ?? 0)
+        }
+        let inputs = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
+        let targets = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
+        defer { inputs.deallocate(); targets.deallocate() }
+        let order = trainingOrder(count: examples.count, passes: p.passes, seed: p.seed)
+        let totalSteps = (order.count + p.batchSize - 1) / p.batchSize
+        let schedule = LearningRateSchedule(shape: p.schedule, peak: p.learningRate, warmupSteps: p.warmupSteps,
+                                            totalSteps: totalSteps, minimumFactor: p.minimumLearningRateFactor)
+        model.adapter = adapter
+        adapter.training = true
+        model.timings = PassTimings()
+        MemoryLedger.resetPeaks()
+
+        var losses: [Float] = []
+        losses.reserveCapacity(totalSteps)
+        var tokens = 0, cursor = 0, optimizerSeconds = 0.0
+        var divergedAt: Int?
+        let start = Date()
+        for step in 0..<totalSteps {
+            let stepEnd = min(cursor + p.batchSize, order.count)
+            let microBatches = (stepEnd - cursor + B - 1) / B
+            var lossSum: Float = 0
+            while cursor < stepEnd {
+                let rows = min(B, stepEnd - cursor)
+                let length = fillMicroBatch(order[cursor..<cursor + rows], examples: examples, inputs: inputs, targets: targets,
+                                            B: B, maxLength: T, eos: p.eos)
+                for n in 0..<B * length where targets[n] != ignoreIndex { tokens += 1 }
+                let loss = model.forward(tokens: inputs, targets: targets, B: B, T: length, activations: activations,
+                                         backwardScale: 1 / Float(microBatches))!
+                model.backward(tokens: inputs, B: B, T: length, activations: activations, gradients: nil)
+                lossSum += loss
+                cursor += rows
+            }
+            let optimizerStarted = Date()
+            let norm = clipGradientNorm(adapter.gradients.pointer, count: adapter.gradients.count,
+                                        maxNorm: p.maxGradientNorm ?? .infinity)
+            let learningRate = schedule.learningRate(at: step)
+            optimizer.step(parameters: adapter.parameters.pointer, gradients: adapter.gradients.pointer, learningRate: learningRate)
+            adapter.gradients.zero()
+            optimizerSeconds += Date().timeIntervalSince(optimizerStarted)
+
+            let loss = lossSum / Float(microBatches)
+            losses.append(loss)
+            let elapsed = Date().timeIntervalSince(start)
+            let result = Trainer.StepResult(step: step, loss: loss, gradientNorm: norm, learningRate: learningRate)
+            if !loss.isFinite { divergedAt = step; break }
+            if !progress(Progress(result: result, totalSteps: totalSteps, elapsedSeconds: elapsed,
+                                  tokensPerSecond: Double(tokens) / elapsed)) { break }
+        }
+        let wall = Date().timeIntervalSince(start)
+        adapter.training = false
+        let ledger = MemoryLedger.snapshot
+        let t = model.timings
+        return Summary(
+            steps: losses.count, examplesSeen: cursor, tokens: tokens, finalLoss: losses.last ?? .nan, losses: losses,
+            wallSeconds: wall, tokensPerSecond: Double(tokens) / wall, trainableParameters: adapter.trainableParameters,
+            peakMemoryBytes: ledger.peakTotal,
+            peakMemoryByCategory: Dictionary(uniqueKeysWithValues: ledger.peak.map { ($0.key.rawValue, $0.value) }),
+            peakRSSBytes: ProcessMemory.peakResidentBytes,
+            time: TimeBreakdown(dequantization: t.dequantization, matmul: t.projections, attention: t.attention,
+                                otherForwardBackward: t.other, optimizer: optimizerSeconds),
+            divergedAtStep: divergedAt)
+    }
+
+    /// `passes` permutations of 0..<count, one after another, from the "data-order" stream.
+    public static func trainingOrder(count: Int, passes: Int, seed: UInt64) -> [Int] {
+        var generator = SeededGenerator(seed: seed, stream: "data-order")
+        return (0..<passes).flatMap { _ in Array(0..<count).shuffled(using: &generator) }
+    }
+
+    /// Writes the chosen examples as rows of (B, length) with length their longest (≤ maxLength);
+    /// shorter rows and missing rows are padded with token 0 and ignored targets. Returns length.
+    static func fillMicroBatch(
+        _ chosen: ArraySlice<Int>, examples: [InstructionExample], inputs: UnsafeMutablePointer<Int32>,
+        targets: UnsafeMutablePointer<Int32>, B: Int, maxLength: Int, eos: Int32?
+    ) -> Int {
+        let eosCount = eos == nil ? 0 : 1
+        let length = chosen.map { min(examples[$0].prompt.count + examples[$0].response.count + eosCount - 1, maxLength) }.max()!
+        for row in 0..<B {
+            let rowInputs = inputs + row * length, rowTargets = targets + row * length
+            var written = 0
+            if row < chosen.count {
+                written = examples[chosen[chosen.startIndex + row]].write(
+                    inputs: rowInputs, targets: rowTargets, maxLength: length, eos: eos)
+            }
+            (rowInputs + written).update(repeating: 0, count: length - written)
+            (rowTargets + written).update(repeating: ignoreIndex, count: length - written)
+        }
+        return length
+    }
+}
+
+/// The process's own memory, as the kernel reports it.
+public enum ProcessMemory {
+    /// Peak resident set size (VmHWM in /proc/self/status), in bytes; 0 where unavailable.
+    public static var peakResidentBytes: Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes * 1024
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Kernels
+
+/// One instruction-tuning example: the prompt carries no loss, the response does.
+public struct InstructionExample: Equatable, Sendable {
+    public var prompt: [Int32]
+    public var response: [Int32]
+
+    public init(prompt: [Int32], response: [Int32]) {
+        self.prompt = prompt
+        self.response = response
+    }
+
+    /// The example as next-token training data of at most `maxLength` positions: inputs are the
+    /// tokens but the last, targets the tokens but the first, with prompt positions set to
+    /// `ignoreIndex` so that only the response is learned. An `eos` token, if given, ends the
+    /// response. Returns the number of positions written.
+    public func write(
+        inputs: UnsafeMutablePointer<Int32>, targets: UnsafeMutablePointer<Int32>, maxLength: Int, eos: Int32?
+    ) -> Int {
+        let sequenceLength = prompt.count + response.count + (eos == nil ? 0 : 1)
+        let length = min(sequenceLength - 1, maxLength)
+        for t in 0..<length {
+            inputs[t] = token(at: t, eos: eos)
+            targets[t] = t + 1 < prompt.count ? ignoreIndex : token(at: t + 1, eos: eos)
+        }
+        return length
+    }
+
+    private func token(at index: Int, eos: Int32?) -> Int32 {
+        if index < prompt.count { return prompt[index] }
+        if index - prompt.count < response.count { return response[index - prompt.count] }
+        return eos!
+    }
+}
+
+/// Instruction data from JSON Lines: one object per line with text fields `prompt` and
+/// `response` (encoded by the caller's tokenizer) or id arrays `prompt_ids` and `response_ids`.
+public enum InstructionData {
+    public static func load(from url: URL, encode: (String) -> [Int32]) throws -> [InstructionExample] {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw InstructionDataError(path: url.path, line: nil, problem: "cannot be read")
+        }
+        var examples: [InstructionExample] = []
+        for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let number = index + 1
+            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) { continue }
+            func fail(_ problem: String) -> InstructionDataError {
+                InstructionDataError(path: url.path, line: number, problem: problem)
+            }
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
+                throw fail("is not a JSON object")
+            }
+            if let prompt = object["prompt"] as? String, let response = object["response"] as? String {
+                examples.append(InstructionExample(prompt: encode(prompt), response: encode(response)))
+            } else if let prompt = object["prompt_ids"] as? [Int], let response = object["response_ids"] as? [Int] {
+                examples.append(InstructionExample(prompt: prompt.map(Int32.init), response: response.map(Int32.init)))
+            } else {
+                throw fail("expected string fields \"prompt\" and \"response\" (or integer arrays \"prompt_ids\" and \"response_ids\"), found keys \(object.keys.sorted())")
+            }
+            if examples.last!.response.isEmpty { throw fail("the response is empty: nothing to learn") }
+        }
+        guard !examples.isEmpty else { throw InstructionDataError(path: url.path, line: nil, problem: "holds no examples") }
+        return examples
+    }
+}
+
+public struct InstructionDataError: Error, CustomStringConvertible {
+    public let path: String
+    public let line: Int?
+    public let problem: String
+    public var description: String { line.map { "\(path):\($0): \(problem)" } ?? "\(path): \(problem)" }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Kernels
+import Model
+import Testing
+import Training
+
+/// A run depends on its seed and inputs alone: bit for bit, at any BLAS thread count.
+///
+/// Serialized because `BLAS.threads` is process-wide: no two of these tests may change it at once.
+@Suite("Determinism", .serialized)
+struct DeterminismTests {
+    func parameters(seed: UInt64, steps: Int = 12) -> Pretraining.Parameters {
+        var p = Pretraining.Parameters(batchSize: 2, sequenceLength: 8, steps: steps, learningRate: 3e-3)
+        p.accumulation = 2
+        p.warmupSteps = 2
+        p.seed = seed
+        return p
+    }
+
+    @Test("Two runs with the same seed give bit-identical losses and parameters; another seed other losses")
+    func sameSeedSameRun() {
+        let tokens = tokenStream(count: 300)
+        let a = makeModel(), b = duplicate(a), c = duplicate(a)
+
+        let first = Pretraining.run(model: a, tokens: tokens, parameters: parameters(seed: 1))
+        let second = Pretraining.run(model: b, tokens: tokens, parameters: parameters(seed: 1))
+        let other = Pretraining.run(model: c, tokens: tokens, parameters: parameters(seed: 2))
+
+        #expect(first.losses.count == 12)
+        #expect(bitIdentical(first.losses, second.losses), "\(first.losses) vs \(second.losses)")
+        #expect(bitIdentical(a.parameters.array, b.parameters.array), "the final parameters differ")
+        #expect(!bitIdentical(first.losses, other.losses), "seed 2 drew the same batches as seed 1")
+        #expect(!bitIdentical(a.parameters.array, c.parameters.array))
+        // Training happened: the loss moved from ln V.
+        #expect(first.losses.last! < first.losses.first!)
+    }
+
+    @Test("One BLAS thread and two give bit-identical runs")
+    func threadCountDoesNotMatter() {
+        // Wide enough that OpenBLAS splits products across threads (it keeps m·n·k < 262,144 on
+        // one): 128 rows × 64 × 128 in the MLP.
+        let config = LlamaConfig(dim: 64, hiddenDim: 128, nLayers: 1, nHeads: 4, vocabSize: 64, maxSeqLen: 64)
+        let tokens = tokenStream(count: 600, V: 64)
+        var p = Pretraining.Parameters(batchSize: 4, sequenceLength: 32, steps: 3, learningRate: 3e-3)
+        p.seed = 3
+        let a = makeModel(config), b = duplicate(a)
+
+        let saved = BLAS.threads
+        defer { BLAS.threads = saved }
+        BLAS.threads = 1
+        #expect(BLAS.threads == 1)
+        let one = Pretraining.run(model: a, tokens: tokens, parameters: p)
+        BLAS.threads = 2
+        #expect(BLAS.threads == 2)
+        let two = Pretraining.run(model: b, tokens: tokens, parameters: p)
+
+        #expect(bitIdentical(one.losses, two.losses), "\(one.losses) vs \(two.losses)")
+        #expect(bitIdentical(a.parameters.array, b.parameters.array), "the final parameters differ")
+    }
+}
