@@ -54,17 +54,17 @@ public final class LoRA: ProjectionAdapter {
             slots.append(Slot(
                 site: site, layer: layer, inFeatures: shape.in, outFeatures: shape.out,
                 aOffset: offset, bOffset: offset + r * shape.in,
-                hidden: FloatBuffer(count: N * r),
-                droppedInput: dropped ? FloatBuffer(count: N * shape.in) : nil,
-                keepMask: dropped ? .allocate(capacity: N * shape.in) : nil))
+                hidden: FloatBuffer(count: N * r, category: .activations),
+                droppedInput: dropped ? FloatBuffer(count: N * shape.in, category: .activations) : nil,
+                keepMask: dropped ? Self.allocateMask(count: N * shape.in) : nil))
             offset += r * shape.in + shape.out * r
             widestInput = max(widestInput, shape.in)
         }
         self.slots = slots
-        parameters = FloatBuffer(count: offset)
-        gradients = FloatBuffer(count: offset)
-        hiddenGradient = FloatBuffer(count: N * r)
-        inputGradient = FloatBuffer(count: config.dropout > 0 ? N * widestInput : 0)
+        parameters = FloatBuffer(count: offset, category: .adapterWeights)
+        gradients = FloatBuffer(count: offset, category: .gradients)
+        hiddenGradient = FloatBuffer(count: N * r, category: .activationGradients)
+        inputGradient = FloatBuffer(count: config.dropout > 0 ? N * widestInput : 0, category: .activationGradients)
         dropoutGenerator = SeededGenerator(seed: seed, stream: "lora-dropout")
         for (number, slot) in slots.enumerated() {
             slotIndex[slot.site, default: []].append(number)
@@ -73,7 +73,19 @@ public final class LoRA: ProjectionAdapter {
     }
 
     deinit {
-        for slot in slots { slot.keepMask?.deallocate() }
+        for slot in slots {
+            guard let mask = slot.keepMask else { continue }
+            mask.deallocate()
+            MemoryLedger.release(capacityRows * slot.inFeatures, .activations)
+        }
+    }
+
+    /// A dropout mask of one byte per element, counted in the ledger as saved activations.
+    private static func allocateMask(count: Int) -> UnsafeMutablePointer<UInt8> {
+        MemoryLedger.allocate(count, .activations)
+        let mask = UnsafeMutablePointer<UInt8>.allocate(capacity: max(count, 1))
+        mask.initialize(repeating: 0, count: max(count, 1))
+        return mask
     }
 
     /// A ~ U(−1/√IN, 1/√IN), B = 0, from the "lora-initialisation" stream of `seed`.

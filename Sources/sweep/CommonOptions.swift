@@ -33,6 +33,15 @@ func loadModel(_ path: String) throws -> Llama {
     }
 }
 
+/// Reads a model directory's config.json alone.
+func loadConfig(_ path: String) throws -> LlamaConfig {
+    do {
+        return try Llama.readConfig(from: URL(fileURLWithPath: path))
+    } catch let error as CustomStringConvertible {
+        throw CommandError("cannot load the model: \(error.description)")
+    }
+}
+
 /// Parses "--ids 1,2,3" and checks every id against the vocabulary.
 func parseIDs(_ text: String, vocabSize: Int) throws -> [Int32] {
     let ids = try TokenFile.parseIDs(text, source: "--ids")
@@ -42,13 +51,18 @@ func parseIDs(_ text: String, vocabSize: Int) throws -> [Int32] {
     return ids
 }
 
-/// One JSON object on standard output, keys sorted.
-func printJSON<Value: Encodable>(_ value: Value) throws {
+/// JSON with sorted snake_case keys; non-finite numbers as strings.
+func jsonEncoder() -> JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     encoder.keyEncodingStrategy = .convertToSnakeCase
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    return encoder
+}
+
+/// One JSON object on standard output.
+func printJSON<Value: Encodable>(_ value: Value) throws {
+    print(String(decoding: try jsonEncoder().encode(value), as: UTF8.self))
 }
 
 /// Progress for people: to standard error, so standard output stays machine-readable.

@@ -11,6 +11,8 @@ struct Generate: ParsableCommand {
     @Option(help: "Prompt token ids, comma- or space-separated.")
     var ids: String
 
+    @OptionGroup var adapterOptions: AdapterOptions
+
     @Option(name: .customLong("max-new"), help: "The most tokens to add.")
     var maxNew: Int = 32
 
@@ -30,7 +32,7 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        let llama = try loadModel(model)
+        let llama = try adapterOptions.attach(to: loadModel(model), capacityRows: loadConfig(model).maxSeqLen)
         let prompt = try parseIDs(ids, vocabSize: llama.config.vocabSize)
         guard !prompt.isEmpty else { throw ValidationError("--ids needs at least one token") }
         let stop = llama.config.eosTokenID.map(Int32.init)

@@ -1,4 +1,6 @@
+import Adapters
 import ArgumentParser
+import Foundation
 import Model
 
 struct Score: ParsableCommand {
@@ -12,6 +14,8 @@ struct Score: ParsableCommand {
     @Option(help: "Token ids, comma- or space-separated, e.g. 1,2,3,4.")
     var ids: String
 
+    @OptionGroup var adapterOptions: AdapterOptions
+
     @Flag(help: "Print one JSON object: {\"ids\": […], \"logprobs\": […]}.")
     var json = false
 
@@ -24,7 +28,7 @@ struct Score: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        let llama = try loadModel(model)
+        let llama = try adapterOptions.attach(to: loadModel(model), capacityRows: loadConfig(model).maxSeqLen)
         let tokens = try parseIDs(ids, vocabSize: llama.config.vocabSize)
         guard tokens.count >= 2 else { throw ValidationError("--ids needs at least two tokens to score") }
         guard tokens.count <= llama.config.maxSeqLen else {

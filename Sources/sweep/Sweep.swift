@@ -15,7 +15,7 @@ struct Sweep: ParsableCommand {
               sweep score --model models/tiny --ids 72,101,108,108,111 --json
               sweep generate --model models/tiny --ids 72,101 --max-new 20
             """,
-        subcommands: [Pretrain.self, Score.self, Generate.self]
+        subcommands: [Pretrain.self, Finetune.self, Score.self, Generate.self, Merge.self]
     )
 
     static func main() {
