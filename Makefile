@@ -51,7 +51,7 @@ parity: release parity-setup
 parity-setup: $(VENV)/.parity-ready
 $(VENV)/.parity-ready:
 	python3 -m venv $(VENV)
-	$(PYTHON) -m pip install -q torch==2.13.0+cpu transformers safetensors numpy || \
+	$(PYTHON) -m pip install -q torch==2.13.0+cpu transformers peft safetensors numpy || \
 	  echo "could not install torch/transformers: parity.py will say it skips"
 	touch $@
 

@@ -28,13 +28,13 @@ extension LoRA {
     public func save(to directory: URL, baseModel: String) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let peftConfig: [String: Any] = [
-            "peft_type": "LORA", "task_type": "CAUSAL_LM", "r": config.rank, "lora_alpha": Double(config.alpha),
-            "lora_dropout": Double(config.dropout), "use_rslora": config.useRSLoRA,
+            "peft_type": "LORA", "task_type": "CAUSAL_LM", "r": config.rank, "lora_alpha": shortest(config.alpha),
+            "lora_dropout": shortest(config.dropout), "use_rslora": config.useRSLoRA,
             "target_modules": config.targets.sorted().map(\.moduleName), "base_model_name_or_path": baseModel,
             "bias": "none", "fan_in_fan_out": false, "inference_mode": true, "init_lora_weights": true,
             "modules_to_save": NSNull(), "layers_to_transform": NSNull(), "use_dora": false,
         ]
-        let json = try JSONSerialization.data(withJSONObject: peftConfig, options: [.prettyPrinted, .sortedKeys])
+        let json = try JSONSerialization.data(withJSONObject: peftConfig, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try json.write(to: directory.appendingPathComponent(Self.configFile), options: .atomic)
         let r = config.rank
         let tensors = slots.flatMap { slot in
@@ -103,10 +103,15 @@ extension LoRA {
                 try file.copyFloats(name, into: .init(start: lora.parameters.pointer + offset, count: info.elementCount))
             }
         }
-        if let extra = file.names.first(where: { !expected.contains($0) }) {
+        // PEFT also saves the base weight of an adapted lm_head (for resized vocabularies): it is the
+        // base model's own, so it is not read here.
+        if let extra = file.names.first(where: { !expected.contains($0) && !$0.hasSuffix(".base_layer.weight") }) {
             throw AdapterError(path: file.path, problem: "unexpected tensor \"\(extra)\": not an adapter of this model with these target_modules")
         }
         lora.training = false
         return lora
     }
 }
+
+/// A Float as the Double with the same shortest decimal form (0.05, not 0.05000000074505806).
+private func shortest(_ value: Float) -> Double { Double("\(value)") ?? Double(value) }

@@ -5,6 +5,8 @@
    same log-probabilities as `sweep score`.
 2. Models written by transformers (`save_pretrained`, F32, F16 and BF16 safetensors) load in
    `sweep score` and give the same log-probabilities as transformers computes in fp32.
+3. LoRA adapters written by `sweep finetune` load with `PeftModel.from_pretrained` and give the
+   same log-probabilities as `sweep score --adapter`; adapters saved by PEFT load in `sweep`.
 
 Cases cover multi-head and grouped-query attention, tied and untied embeddings.
 Exit status 0 when every case is within the tolerance, 1 otherwise; prints SKIP and exits 0
@@ -27,14 +29,16 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 try:
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
+    from peft import LoraConfig, PeftModel, get_peft_model
 except ImportError as error:
     print(f"SKIP parity: cannot import torch/transformers ({error}); `make parity-setup` installs them")
     sys.exit(0)
 
 
-def sweep_logprobs(sweep, model_dir, ids):
+def sweep_logprobs(sweep, model_dir, ids, adapter=None):
+    extra = ["--adapter", str(adapter)] if adapter else []
     out = subprocess.run(
-        [sweep, "score", "--model", str(model_dir), "--ids", ",".join(map(str, ids)), "--json"],
+        [sweep, "score", "--model", str(model_dir), "--ids", ",".join(map(str, ids)), "--json", *extra],
         check=True, capture_output=True, text=True,
     ).stdout
     result = json.loads(out)
@@ -49,17 +53,23 @@ def torch_logprobs(model, ids):
         return logprobs.gather(1, torch.tensor(ids[1:])[:, None])[:, 0].double()
 
 
-def compare(name, sweep, model_dir, sequences):
+def compare(name, sweep, model_dir, sequences, adapter=None):
     model = LlamaForCausalLM.from_pretrained(model_dir, dtype=torch.float32)
+    if adapter:
+        model = PeftModel.from_pretrained(model, adapter)
     model.eval()
-    worst = 0.0
+    worst, effect = 0.0, None
     for ids in sequences:
-        ours = sweep_logprobs(sweep, model_dir, ids)
+        ours = sweep_logprobs(sweep, model_dir, ids, adapter)
         theirs = torch_logprobs(model, ids)
         worst = max(worst, (ours - theirs).abs().max().item())
-    verdict = "ok" if worst <= TOLERANCE else "FAIL"
-    print(f"{verdict:4}  {name:58}  max |Δ log p| = {worst:.2e}  ({len(sequences)} sequences)")
-    return worst <= TOLERANCE
+        if adapter:  # an adapter that changed nothing would make the comparison empty
+            change = (ours - sweep_logprobs(sweep, model_dir, ids)).abs().max().item()
+            effect = max(effect or 0.0, change)
+    ok = worst <= TOLERANCE and (effect is None or effect > 100 * TOLERANCE)
+    note = "" if effect is None else f", the adapter moves log p by up to {effect:.2e}"
+    print(f"{'ok' if ok else 'FAIL':4}  {name:58}  max |Δ log p| = {worst:.2e}  ({len(sequences)} sequences{note})")
+    return ok
 
 
 def random_sequences(vocab, lengths, seed):
@@ -116,6 +126,35 @@ def main():
             model_dir = tmp / f"hf-{len(passed)}"
             model.to(dtype).save_pretrained(model_dir, safe_serialization=True)
             passed.append(compare(name, args.sweep, model_dir, random_sequences(300, [3, 40, 96], seed=len(passed))))
+
+        # 3. adapters, both ways, over a sweep-trained base
+        base = tmp / "sweep-0"
+        examples = tmp / "instructions.jsonl"
+        with examples.open("w") as f:
+            for i in range(64):
+                word = rng.choice(words)
+                f.write(json.dumps({"prompt": f"repeat {word}:", "response": f" {word} {word}."}) + "\n")
+        for name, extra in [
+            ("sweep finetune LoRA q,v r=8 → PEFT", ["--targets", "q,v"]),
+            ("sweep finetune LoRA all layers + head, r=4, rsLoRA → PEFT", ["--targets", "all", "--rank", "4", "--rslora"]),
+        ]:
+            adapter = tmp / f"adapter-{len(passed)}"
+            subprocess.run(
+                [args.sweep, "finetune", "--model", str(base), "--data", str(examples), "--out", str(adapter),
+                 "--lr", "1e-2", "--batch", "8", "--micro-batch", "2", "--log-every", "1000", *extra],
+                check=True, capture_output=True,
+            )
+            passed.append(compare(name, args.sweep, base, random_sequences(256, [5, 64], seed=len(passed)), adapter))
+
+        model = LlamaForCausalLM.from_pretrained(base, dtype=torch.float32)
+        peft_model = get_peft_model(model, LoraConfig(
+            r=4, lora_alpha=8, lora_dropout=0.0, target_modules=["k_proj", "o_proj", "up_proj", "lm_head"],
+            init_lora_weights=False,  # random A and B, so the adapter changes the outputs
+        ))
+        adapter = tmp / "peft-adapter"
+        peft_model.save_pretrained(adapter)
+        passed.append(compare("PEFT save_pretrained LoRA k,o,up,head r=4 → sweep", args.sweep, base,
+                              random_sequences(256, [5, 64], seed=len(passed)), adapter))
 
     print(f"{sum(passed)} passed, {len(passed) - sum(passed)} failed")
     sys.exit(0 if all(passed) else 1)
