@@ -21,6 +21,7 @@ public final class LoRA: ProjectionAdapter {
     public let slots: [Slot]
     private var slotIndex: [ProjectionSite: [Int]] = [:]  // site → slot number per layer
     private var dropoutGenerator: SeededGenerator
+    private let ledger = MemoryLedger.current
     private let hiddenGradient: FloatBuffer  // (N, r) scratch
     private let inputGradient: FloatBuffer   // (N, IN) scratch, only with dropout
 
@@ -76,13 +77,13 @@ public final class LoRA: ProjectionAdapter {
         for slot in slots {
             guard let mask = slot.keepMask else { continue }
             mask.deallocate()
-            MemoryLedger.release(capacityRows * slot.inFeatures, .activations)
+            ledger.release(capacityRows * slot.inFeatures, .activations)
         }
     }
 
     /// A dropout mask of one byte per element, counted in the ledger as saved activations.
     private static func allocateMask(count: Int) -> UnsafeMutablePointer<UInt8> {
-        MemoryLedger.allocate(count, .activations)
+        MemoryLedger.current.allocate(count, .activations)
         let mask = UnsafeMutablePointer<UInt8>.allocate(capacity: max(count, 1))
         mask.initialize(repeating: 0, count: max(count, 1))
         return mask

@@ -16,6 +16,7 @@ public final class QuantizedProjections: ProjectionWeightSource {
     public let doubleQuantization: Bool
     private var tensors: [[NF4Tensor]]  // [layer][site order of `quantizedOrder`]
     private let scratch: FloatBuffer    // (OUT, IN) of the largest projection
+    private let ledger = MemoryLedger.current
     private static let quantizedOrder: [ProjectionSite] = [.q, .k, .v, .o, .gate, .up, .down]
 
     /// Quantizes the quantized sites of `model` (which must store them in fp32).
@@ -33,10 +34,10 @@ public final class QuantizedProjections: ProjectionWeightSource {
         }
         let largest = Self.quantizedOrder.map { config.shape(of: $0) }.map { $0.out * $0.in }.max()!
         scratch = FloatBuffer(count: largest, category: .dequantizationScratch)
-        MemoryLedger.allocate(storageBytes, .baseWeights)
+        ledger.allocate(storageBytes, .baseWeights)
     }
 
-    deinit { MemoryLedger.release(storageBytes, .baseWeights) }
+    deinit { ledger.release(storageBytes, .baseWeights) }
 
     /// Bytes of NF4 codes and block statistics.
     public var storageBytes: Int { tensors.joined().reduce(0) { $0 + $1.storageBytes } }

@@ -4,6 +4,7 @@ public final class FloatBuffer {
     public let pointer: UnsafeMutablePointer<Float>
     public let count: Int
     public let category: MemoryCategory
+    private let ledger: MemoryLedger
 
     /// The buffer's bytes count in the memory ledger under `category` for as long as it lives.
     public init(count: Int, category: MemoryCategory = .other) {
@@ -12,11 +13,12 @@ public final class FloatBuffer {
         pointer.initialize(repeating: 0, count: max(count, 1))
         self.count = count
         self.category = category
-        MemoryLedger.allocate(count * MemoryLayout<Float>.stride, category)
+        ledger = MemoryLedger.current
+        ledger.allocate(count * MemoryLayout<Float>.stride, category)
     }
 
     deinit {
-        MemoryLedger.release(bytes, category)
+        ledger.release(bytes, category)
         pointer.deallocate()
     }
 

@@ -21,9 +21,11 @@ public enum MemoryCategory: String, CaseIterable, Codable, Sendable {
 /// Live and peak bytes of tensor memory, by category: the analogue of
 /// `torch.cuda.max_memory_allocated`, counting tensor bytes only (not the runtime's own memory).
 ///
-/// Every `FloatBuffer` (and every other tensor storage) reports its allocation and release here,
-/// so the numbers are measured, not computed from a configuration.
-public enum MemoryLedger {
+/// Every `FloatBuffer` (and every other tensor storage) reports its allocation and release to the
+/// ledger that is current where it is created, so the numbers are measured, not computed from a
+/// configuration. The process has one ledger; `MemoryLedger.$current.withValue(ledger) { … }`
+/// measures a piece of work on its own (tests running side by side).
+public final class MemoryLedger: Sendable {
     public struct Snapshot: Sendable, Equatable {
         public var live: [MemoryCategory: Int] = [:]
         /// The most each category held at any moment since the last reset.
@@ -33,9 +35,14 @@ public enum MemoryLedger {
         public var peakTotal = 0
     }
 
-    private static let state = Mutex(Snapshot())
+    /// The ledger that new tensor storage reports to.
+    @TaskLocal public static var current = MemoryLedger()
 
-    public static func allocate(_ bytes: Int, _ category: MemoryCategory) {
+    private let state = Mutex(Snapshot())
+
+    public init() {}
+
+    public func allocate(_ bytes: Int, _ category: MemoryCategory) {
         state.withLock { s in
             s.live[category, default: 0] += bytes
             s.liveTotal += bytes
@@ -44,17 +51,17 @@ public enum MemoryLedger {
         }
     }
 
-    public static func release(_ bytes: Int, _ category: MemoryCategory) {
+    public func release(_ bytes: Int, _ category: MemoryCategory) {
         state.withLock { s in
             s.live[category, default: 0] -= bytes
             s.liveTotal -= bytes
         }
     }
 
-    public static var snapshot: Snapshot { state.withLock { $0 } }
+    public var snapshot: Snapshot { state.withLock { $0 } }
 
     /// Starts measuring peaks afresh from what is live now.
-    public static func resetPeaks() {
+    public func resetPeaks() {
         state.withLock { s in
             s.peak = s.live
             s.peakTotal = s.liveTotal

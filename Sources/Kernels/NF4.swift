@@ -11,7 +11,7 @@
 //                                                                  4 + 8/64 + 32/(64·256) ≈ 4.127 bits/param
 //
 // QLoRA dequantizes the frozen weight before every forward and backward matmul, so `nf4Dequantize`
-// is one pass over the bytes with a 256-entry table of value pairs and one multiply per value.
+// is one pass over the bytes with a 256-entry table of value pairs, one 2-lane multiply and store per byte.
 
 /// The NormalFloat-4 data type: 16 quantiles of N(0, 1) scaled to [−1, 1], with an exact zero.
 ///
@@ -44,9 +44,8 @@ public enum NF4 {
     /// Index of 0.0 in the codebook, also the padding nibble of an odd count.
     public static let zeroIndex: UInt8 = 7
 
-    /// The two values a byte stands for: (256, 2), bytePairs[2b] = codebook[b >> 4],
-    /// bytePairs[2b + 1] = codebook[b & 15].
-    public static let bytePairs: [Float] = (0..<256).flatMap { [codebook[$0 >> 4], codebook[$0 & 15]] }
+    /// The two values a byte stands for: (256), bytePairs[b] = (codebook[b >> 4], codebook[b & 15]).
+    public static let bytePairs: [SIMD2<Float>] = (0..<256).map { SIMD2(codebook[$0 >> 4], codebook[$0 & 15]) }
 
     /// The NF4 index of a value already scaled by its block's absmax (a binary search of `midpoints`,
     /// ties to the lower index). NaN is not supported.
@@ -153,19 +152,19 @@ public func nf4Dequantize(
     }
 }
 
-/// One block: out (count) from codes (⌈count/2⌉) and the block's absmax; pairs is NF4.bytePairs (256, 2).
+/// One block: out (count) from codes (⌈count/2⌉) and the block's absmax; pairs is NF4.bytePairs (256).
+/// Each byte becomes one 8-byte store of both values (`storeBytes` needs no alignment).
 @inline(__always)
 private func nf4DequantizeBlock(
     out: UnsafeMutablePointer<Float>, codes: UnsafePointer<UInt8>, scale: Float, count: Int,
-    pairs: UnsafePointer<Float>
+    pairs: UnsafePointer<SIMD2<Float>>
 ) {
     let bytes = count / 2
+    let raw = UnsafeMutableRawPointer(out)
     for i in 0..<bytes {
-        let pair = pairs + Int(codes[i]) &* 2
-        out[2 &* i] = pair[0] * scale
-        out[2 &* i &+ 1] = pair[1] * scale
+        raw.storeBytes(of: pairs[Int(codes[i])] * scale, toByteOffset: i &* 8, as: SIMD2<Float>.self)
     }
-    if count % 2 == 1 { out[count - 1] = pairs[Int(codes[bytes]) &* 2] * scale }
+    if count % 2 == 1 { out[count - 1] = pairs[Int(codes[bytes])].x * scale }
 }
 
 /// A weight stored as NF4: codes (⌈count/2⌉ bytes), and either an fp32 absmax per 64-block, or

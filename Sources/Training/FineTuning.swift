@@ -122,7 +122,7 @@ public enum FineTuning {
         model.adapter = adapter
         adapter.training = true
         model.timings = PassTimings()
-        MemoryLedger.resetPeaks()
+        MemoryLedger.current.resetPeaks()
 
         var losses: [Float] = []
         losses.reserveCapacity(totalSteps)
@@ -162,7 +162,7 @@ public enum FineTuning {
         }
         let wall = Date().timeIntervalSince(start)
         adapter.training = false
-        let ledger = MemoryLedger.snapshot
+        let ledger = MemoryLedger.current.snapshot
         let t = model.timings
         return Summary(
             steps: losses.count, examplesSeen: cursor, tokens: tokens, finalLoss: losses.last ?? .nan, losses: losses,
