@@ -53,6 +53,40 @@ check "generate continues a prompt with 10 tokens" bash -c '
 import json, sys
 assert len(json.load(sys.stdin)[\"generated\"]) == 10"' _ "$sweep" "$work/a"
 
+python3 - "$work/instructions.jsonl" <<'PY'
+import json, sys
+animals = ["fox", "dog", "cat", "owl", "elk", "yak"]
+with open(sys.argv[1], "w") as f:
+    for i in range(48):
+        a = animals[i % 6]
+        f.write(json.dumps({"prompt": f"which animal is number {i % 6}?", "response": f" the {a}."}) + "\n")
+PY
+finetune() {  # finetune OUT QUANT OPTIMIZER
+    "$sweep" finetune --model "$work/a" --data "$work/instructions.jsonl" --out "$1" --quant "$2" --optimizer "$3" \
+        --targets all --rank 4 --lr 1e-2 --batch 8 --micro-batch 2 --passes 2 --warmup 2 --seed 3 --log-every 1000 --json 2>/dev/null
+}
+finetune "$work/lora" none adamw > "$work/lora.json"
+finetune "$work/lora-again" none adamw > "$work/lora-again.json"
+finetune "$work/qlora" nf4-dq adamw > "$work/qlora.json"
+check "LoRA fine-tuning lowers the loss and repeats bit for bit" python3 -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["losses"] == b["losses"], "losses differ between identical runs"
+assert a["losses"][-1] < 0.5 * a["losses"][0], a["losses"]' "$work/lora.json" "$work/lora-again.json"
+check "QLoRA (nf4-dq) needs less peak tensor memory than LoRA" python3 -c '
+import json, sys
+lora, qlora = (json.load(open(p)) for p in sys.argv[1:3])
+assert qlora["peak_memory_bytes"] < lora["peak_memory_bytes"], (qlora["peak_memory_bytes"], lora["peak_memory_bytes"])
+assert qlora["time"]["dequantization"] > 0 and lora["time"]["dequantization"] == 0' "$work/lora.json" "$work/qlora.json"
+check "an adapter merged into its base scores like the adapted model (|Δ log p| < 1e-5)" bash -c '
+"$1" merge --model "$2" --adapter "$3" --out "$4" 2>/dev/null &&
+python3 -c "
+import json, sys
+a, b = (json.loads(s)[\"logprobs\"] for s in sys.argv[1:3])
+assert max(abs(x - y) for x, y in zip(a, b)) < 1e-5" \
+  "$("$1" score --model "$2" --adapter "$3" --ids "$5" --json)" "$("$1" score --model "$4" --ids "$5" --json)"' \
+    _ "$sweep" "$work/a" "$work/qlora" "$work/merged" "$ids"
+
 mkdir -p "$work/broken" && cp "$work/a/config.json" "$work/broken/"
 head -c 500 "$work/a/model.safetensors" > "$work/broken/model.safetensors"
 check "a truncated checkpoint is a clear error (exit 1, names the file)" bash -c '
@@ -68,6 +102,13 @@ if command -v valgrind >/dev/null; then
     }
     check "a training step allocates nothing on the heap (valgrind: 4 steps and 8 steps allocate alike)" \
         test "$(heap_allocations 4)" = "$(heap_allocations 8)"
+    finetune_allocations() {  # allocations of a whole QLoRA run whose steps have 4 / $1 micro-batches
+        SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=memcheck "$sweep" finetune --model "$work/a" \
+            --data "$work/instructions.jsonl" --quant nf4-dq --targets all --dropout 0.1 --batch 4 --micro-batch "$1" \
+            --threads 1 --out "$work/f$1" 2>&1 | sed -n 's/.*total heap usage: \([0-9,]*\) allocs.*/\1/p'
+    }
+    check "a QLoRA forward/backward pass allocates nothing (4 or 2 micro-batches per step allocate alike)" \
+        test "$(finetune_allocations 1)" = "$(finetune_allocations 2)"
 else
     echo "skip  heap allocations per step: valgrind is not installed"
 fi

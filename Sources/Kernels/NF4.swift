@@ -10,6 +10,10 @@
 //     double: nb × 8-bit dynamic code, ⌈nb/S⌉ × fp32 absmax2, one fp32 offset
 //                                                                  4 + 8/64 + 32/(64·256) ≈ 4.127 bits/param
 //
+// Blocks run over the flattened weight, across row ends. (bitsandbytes 0.50.2's AVX-512 CPU
+// `dequantize_4bit` instead restarts blocks at every row when the last dimension is a multiple of 16
+// but not of 64, e.g. 96 — a bug: its own quantizer, its other paths and CUDA all use flat blocks.)
+//
 // QLoRA dequantizes the frozen weight before every forward and backward matmul, so `nf4Dequantize`
 // is one pass over the bytes with a 256-entry table of value pairs, one 2-lane multiply and store per byte.
 

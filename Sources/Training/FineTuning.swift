@@ -147,16 +147,20 @@ public enum FineTuning {
             let optimizerStarted = Date()
             let norm = clipGradientNorm(adapter.gradients.pointer, count: adapter.gradients.count,
                                         maxNorm: p.maxGradientNorm ?? .infinity)
+            let loss = lossSum / Float(microBatches)
+            guard loss.isFinite, norm.isFinite else {  // diverged: keep the last finite adapter
+                losses.append(loss)
+                divergedAt = step
+                break
+            }
             let learningRate = schedule.learningRate(at: step)
             optimizer.step(parameters: adapter.parameters.pointer, gradients: adapter.gradients.pointer, learningRate: learningRate)
             adapter.gradients.zero()
             optimizerSeconds += Date().timeIntervalSince(optimizerStarted)
 
-            let loss = lossSum / Float(microBatches)
             losses.append(loss)
             let elapsed = Date().timeIntervalSince(start)
             let result = Trainer.StepResult(step: step, loss: loss, gradientNorm: norm, learningRate: learningRate)
-            if !loss.isFinite { divergedAt = step; break }
             if !progress(Progress(result: result, totalSteps: totalSteps, elapsedSeconds: elapsed,
                                   tokensPerSecond: Double(tokens) / elapsed)) { break }
         }
@@ -188,7 +192,10 @@ public enum FineTuning {
         targets: UnsafeMutablePointer<Int32>, B: Int, maxLength: Int, eos: Int32?
     ) -> Int {
         let eosCount = eos == nil ? 0 : 1
-        let length = chosen.map { min(examples[$0].prompt.count + examples[$0].response.count + eosCount - 1, maxLength) }.max()!
+        var length = 1
+        for index in chosen {
+            length = max(length, min(examples[index].prompt.count + examples[index].response.count + eosCount - 1, maxLength))
+        }
         for row in 0..<B {
             let rowInputs = inputs + row * length, rowTargets = targets + row * length
             var written = 0

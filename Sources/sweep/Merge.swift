@@ -9,7 +9,8 @@ struct Merge: ParsableCommand {
         discussion: """
             W ← W + scale · B·A for every adapted projection. An adapter trained over an NF4 base \\
             is merged into the dequantized NF4 weights it was trained with, so the merged model \\
-            computes what the adapted model computed.
+            computes what the adapted model computed. An adapted head of a model with tied \
+            embeddings gets a weight of its own: the merged model is untied.
             """)
 
     @Option(help: "The base model directory.") var model: String
@@ -23,9 +24,6 @@ struct Merge: ParsableCommand {
     func run() throws {
         let adapted = try adapterOptions.attach(to: loadModel(model), capacityRows: 1)
         guard let lora = adapted.adapter as? LoRA else { throw CommandError("no adapter was loaded") }
-        if lora.config.targets.contains(.head), adapted.config.tiedEmbeddings {
-            throw CommandError("an adapter on a tied LM head cannot be merged: it would change the embeddings too")
-        }
         try lora.merged(into: adapted).save(to: URL(fileURLWithPath: out))
         printProgress("wrote \(out): \(adapted.config.dim)×\(adapted.config.nLayers) model with the adapter merged")
     }

@@ -1,0 +1,154 @@
+import Adapters
+import Kernels
+import Model
+import Testing
+import Training
+
+// Shapes: B micro-batch rows, T positions, N = B·T; r rank.
+//
+// The ledger measures every tensor a fine-tuning run allocates; MemoryPrediction computes the same
+// numbers from the configuration alone. They must agree to the byte, category by category. Each run
+// happens inside its own ledger (`MemoryLedger.$current.withValue`), so tests running side by side
+// do not see each other's buffers; the QLoRA runs quantize a model built in yet another ledger, so
+// only the NF4 model is measured, as `sweep finetune` releases the fp32 one before training.
+
+/// How the base is held.
+enum BaseKind: String, CaseIterable, Sendable {
+    case fp32, nf4, nf4DoubleQuantized = "nf4-dq"
+    var quantized: Bool { self != .fp32 }
+    var doubleQuantization: Bool { self == .nf4DoubleQuantized }
+}
+
+/// One configuration whose memory is predicted and measured.
+struct MemoryCase: Sendable, CustomStringConvertible {
+    var base: BaseKind
+    var optimizer: Trainer.OptimizerChoice
+    var dropout: Float
+    var targets: Set<ProjectionSite>
+    var rank = 4
+    var config = groupedConfig
+    var maxLength: Int? = nil
+
+    var description: String {
+        "\(base.rawValue) \(optimizer) dropout \(dropout) targets \(targets.sorted().map(\.rawValue).joined(separator: ",")) r \(rank)"
+            + (config.tiedEmbeddings ? " tied" : "") + (maxLength.map { " maxLength \($0)" } ?? "")
+    }
+
+    var parameters: FineTuning.Parameters {
+        var p = FineTuning.Parameters()
+        p.lora = LoRAConfig(rank: rank, alpha: Float(2 * rank), dropout: dropout, targets: targets)
+        p.optimizer = optimizer
+        p.learningRate = 1e-3
+        p.batchSize = 4
+        p.microBatchSize = 2
+        p.maxLength = maxLength
+        return p
+    }
+}
+
+/// C 16, H 24, 2 layers, 4 query heads sharing 2 key/value heads (KV 8), V 11: every width differs.
+let groupedConfig = LlamaConfig(dim: 16, hiddenDim: 24, nLayers: 2, nHeads: 4, nKVHeads: 2, vocabSize: 11, maxSeqLen: 32)
+
+/// Six examples of 4 to 8 tokens (prompt 2 + i mod 3, response 2 + i mod 4): T = 7 positions.
+let memoryExamples: [InstructionExample] = (0..<6).map { (i: Int) -> InstructionExample in
+    InstructionExample(prompt: Array(repeating: Int32(1 + i), count: 2 + i % 3),
+                       response: Array(repeating: Int32(2), count: 2 + i % 4))
+}
+
+/// The prediction and the measurement of one run, with the run's T.
+struct MemoryRun {
+    var predicted: [MemoryCategory: Int]
+    var summary: FineTuning.Summary
+    var T: Int
+    var predictedTotal: Int { predicted.values.reduce(0, +) }
+}
+
+/// Builds the model and the adapter and fine-tunes, all inside a fresh ledger.
+func measure(_ c: MemoryCase) -> MemoryRun {
+    let p = c.parameters
+    let fp32Source: Llama? = c.base.quantized ? MemoryLedger.$current.withValue(MemoryLedger()) { makeModel(c.config) } : nil
+    return MemoryLedger.$current.withValue(MemoryLedger()) {
+        let model = fp32Source.map { QuantizedProjections.quantize($0, doubleQuantization: c.base.doubleQuantization) }
+            ?? makeModel(c.config)
+        let T = min(runLength(memoryExamples), c.maxLength ?? c.config.maxSeqLen)
+        let B = p.microBatchSize
+        let lora = LoRA(config: p.lora, modelConfig: c.config, capacityRows: B * T, seed: 1)
+        let summary = FineTuning.run(model: model, adapter: lora, examples: memoryExamples, parameters: p)
+        let predicted = MemoryPrediction.fineTuning(model: c.config, lora: p.lora, quantized: c.base.quantized,
+                                                    doubleQuantization: c.base.doubleQuantization,
+                                                    optimizer: c.optimizer, B: B, T: T)
+        return MemoryRun(predicted: predicted, summary: summary, T: T)
+    }
+}
+
+/// Every combination of base, optimizer, dropout 0 / 0.05 and targets q,v / all; plus tied
+/// embeddings and a length cap.
+let memoryCases: [MemoryCase] = BaseKind.allCases.flatMap { base in
+    Trainer.OptimizerChoice.allCases.flatMap { optimizer in
+        [Float(0), 0.05].flatMap { dropout in
+            [Set<ProjectionSite>([.q, .v]), Set(ProjectionSite.allCases)].map { targets in
+                MemoryCase(base: base, optimizer: optimizer, dropout: dropout, targets: targets)
+            }
+        }
+    }
+} + [
+    MemoryCase(base: .fp32, optimizer: .adamw, dropout: 0.05, targets: Set(ProjectionSite.allCases),
+               config: LlamaConfig(dim: 16, hiddenDim: 24, nLayers: 2, nHeads: 2, vocabSize: 11, maxSeqLen: 32, tiedEmbeddings: true)),
+    MemoryCase(base: .nf4DoubleQuantized, optimizer: .sgd, dropout: 0.05, targets: [.k, .down, .head],
+               config: LlamaConfig(dim: 16, hiddenDim: 24, nLayers: 2, nHeads: 2, vocabSize: 11, maxSeqLen: 32, tiedEmbeddings: true)),
+    MemoryCase(base: .nf4, optimizer: .adamw, dropout: 0.05, targets: [.v, .up], maxLength: 5),
+]
+
+@Suite("Predicted and measured fine-tuning memory")
+struct MemoryPredictionTests {
+    @Test("The prediction equals the measured peak, category by category and in total", arguments: memoryCases)
+    func predictionMatches(c: MemoryCase) {
+        let run = measure(c)
+        let measured = run.summary.peakMemoryByCategory.filter { $0.value != 0 }
+        let predicted = Dictionary(uniqueKeysWithValues: run.predicted.map { ($0.key.rawValue, $0.value) }).filter { $0.value != 0 }
+        for category in Set(measured.keys).union(predicted.keys).sorted() {
+            #expect(measured[category] == predicted[category],
+                    "\(c): \(category) measured \(measured[category] ?? 0), predicted \(predicted[category] ?? 0)")
+        }
+        #expect(run.summary.peakMemoryBytes == run.predictedTotal, "\(c): total")
+        // The categories a run must have.
+        #expect((measured["dequantization_scratch"] != nil) == c.base.quantized)
+        for category in ["base_weights", "adapter_weights", "gradients", "optimizer_state", "activations", "activation_gradients"] {
+            #expect(measured[category] != nil, "\(c): no \(category)")
+        }
+        #expect(run.T == min(c.maxLength ?? 7, 7))
+    }
+
+    @Test("QLoRA's peak is below LoRA's for the same configuration, double quantization lowest",
+          arguments: [Set<ProjectionSite>([.q, .v]), Set(ProjectionSite.allCases)])
+    func quantizationSavesMemory(targets: Set<ProjectionSite>) {
+        let peaks = BaseKind.allCases.map { base in
+            measure(MemoryCase(base: base, optimizer: .adamw, dropout: 0.05, targets: targets)).summary
+        }
+        #expect(peaks[1].peakMemoryBytes < peaks[0].peakMemoryBytes, "nf4 \(peaks[1].peakMemoryBytes), fp32 \(peaks[0].peakMemoryBytes)")
+        #expect(peaks[2].peakMemoryBytes < peaks[1].peakMemoryBytes, "nf4-dq \(peaks[2].peakMemoryBytes), nf4 \(peaks[1].peakMemoryBytes)")
+        // Only the base differs (and QLoRA's dequantization scratch is added).
+        for key in ["adapter_weights", "gradients", "optimizer_state", "activations", "activation_gradients"] {
+            #expect(Set(peaks.map { $0.peakMemoryByCategory[key] }).count == 1, "\(key) differs between bases")
+        }
+    }
+
+    @Test("AdamW keeps twice SGD's optimizer state; at rank 64 its total is higher by exactly one moment buffer",
+          arguments: [BaseKind.fp32, .nf4DoubleQuantized])
+    func optimizerState(base: BaseKind) {
+        for rank in [4, 64] {
+            let adamw = measure(MemoryCase(base: base, optimizer: .adamw, dropout: 0, targets: Set(ProjectionSite.allCases), rank: rank))
+            let sgd = measure(MemoryCase(base: base, optimizer: .sgd, dropout: 0, targets: Set(ProjectionSite.allCases), rank: rank))
+            let trainable = adamw.summary.trainableParameters
+            #expect(sgd.summary.trainableParameters == trainable)
+            #expect(adamw.summary.peakMemoryByCategory["optimizer_state"] == 2 * trainable * 4, "rank \(rank)")
+            #expect(sgd.summary.peakMemoryByCategory["optimizer_state"] == trainable * 4, "rank \(rank)")
+            #expect(adamw.summary.peakMemoryBytes - sgd.summary.peakMemoryBytes == trainable * 4, "rank \(rank)")
+            // At rank 64 the moment buffer is a large share of the whole (the article's r = 256 finding).
+            if rank == 64 {
+                let share = Double(trainable * 4) / Double(sgd.summary.peakMemoryBytes)
+                #expect(share > 0.1, "the extra moment is only \(share) of SGD's peak")
+            }
+        }
+    }
+}
