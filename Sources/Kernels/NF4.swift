@@ -260,8 +260,16 @@ public final class NF4Tensor: Sendable {
     /// Number of 64-blocks.
     public var blockCount: Int { (count + NF4.blockSize - 1) / NF4.blockSize }
 
-    /// Bytes held: codes and statistics (`NF4.storageBytes`).
-    public var storageBytes: Int { NF4.storageBytes(count: count, doubleQuantization: doubleQuantization) }
+    /// Bytes held, counted from the arrays themselves: codes and statistics.
+    public var storageBytes: Int {
+        let float = MemoryLayout<Float>.size
+        switch statistics {
+        case .absmax(let absmax):
+            return codes.count + float * absmax.count
+        case .doubleQuantized(let quantizedAbsmax, let absmax2, _):
+            return codes.count + quantizedAbsmax.count + float * absmax2.count + float
+        }
+    }
 
     /// The absmax each block is dequantized with: the stored fp32 values, or the double-quantization
     /// round trip dynamicMap[q] · absmax2 + offset.
