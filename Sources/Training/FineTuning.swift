@@ -87,7 +87,8 @@ public enum FineTuning {
         /// The ledger's peak of live tensor bytes during training, in total and per category.
         public var peakMemoryBytes: Int
         public var peakMemoryByCategory: [String: Int]
-        /// The process's peak resident set size (VmHWM).
+        /// The process's peak resident set size (VmHWM) while training: the high-water mark is reset
+        /// when training starts, so loading (and quantizing) the base does not count.
         public var peakRSSBytes: Int
         public var time: TimeBreakdown
         /// Set when the loss stopped being finite: the step it happened at.
@@ -123,6 +124,7 @@ public enum FineTuning {
         adapter.training = true
         model.timings = PassTimings()
         MemoryLedger.current.resetPeaks()
+        ProcessMemory.resetPeakResident()
 
         var losses: [Float] = []
         losses.reserveCapacity(totalSteps)
@@ -218,5 +220,12 @@ public enum ProcessMemory {
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
               let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
         return kilobytes * 1024
+    }
+
+    /// Resets the peak resident set size to the current one (Linux ≥ 4.0: "5" > /proc/self/clear_refs).
+    public static func resetPeakResident() {
+        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
+        try? handle.write(contentsOf: Data("5".utf8))
+        try? handle.close()
     }
 }
