@@ -48,22 +48,7 @@ public enum FineTuning {
         }
     }
 
-    /// What training reports after every optimizer step; the callback returns false to stop.
-    public struct Progress: Sendable, CustomStringConvertible {
-        public let result: Trainer.StepResult
-        public let totalSteps: Int
-        public let elapsedSeconds: Double
-        public let tokensPerSecond: Double
-
-        public var etaSeconds: Double {
-            elapsedSeconds / Double(result.step + 1) * Double(totalSteps - result.step - 1)
-        }
-
-        public var description: String {
-            String(format: "step %d/%d  loss %.4f  lr %.2e  %.0f tok/s  eta ", result.step + 1, totalSteps,
-                   result.loss, result.learningRate, tokensPerSecond) + formatDuration(etaSeconds)
-        }
-    }
+    public typealias Progress = TrainingProgress
 
     /// Where a run's wall time went.
     public struct TimeBreakdown: Sendable, Codable, Equatable {

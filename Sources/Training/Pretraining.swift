@@ -30,24 +30,7 @@ public enum Pretraining {
         public var tokensPerStep: Int { batchSize * sequenceLength * accumulation }
     }
 
-    /// What training reports after every step; the callback returns false to stop early.
-    public struct Progress: Sendable, CustomStringConvertible {
-        public let result: Trainer.StepResult
-        public let totalSteps: Int
-        public let elapsedSeconds: Double
-        public let tokensPerSecond: Double
-
-        public var etaSeconds: Double {
-            let done = Double(result.step + 1)
-            return elapsedSeconds / done * Double(totalSteps - result.step - 1)
-        }
-
-        public var description: String {
-            String(format: "step %d/%d  loss %.4f  lr %.2e  grad-norm %.3f  %.0f tok/s  eta ",
-                   result.step + 1, totalSteps, result.loss, result.learningRate, result.gradientNorm,
-                   tokensPerSecond) + formatDuration(etaSeconds)
-        }
-    }
+    public typealias Progress = TrainingProgress
 
     public struct Summary: Sendable, Codable {
         public let steps: Int
@@ -91,6 +74,25 @@ public enum Pretraining {
         let trained = losses.count * p.tokensPerStep
         return Summary(steps: losses.count, tokens: trained, finalLoss: losses.last ?? .nan, wallSeconds: wall,
                        tokensPerSecond: Double(trained) / wall, losses: losses)
+    }
+}
+
+/// What a training loop reports after every optimizer step; its callback returns false to stop.
+public struct TrainingProgress: Sendable, CustomStringConvertible {
+    public let result: Trainer.StepResult
+    public let totalSteps: Int
+    public let elapsedSeconds: Double
+    /// Tokens that carry a loss, per second so far.
+    public let tokensPerSecond: Double
+
+    public var etaSeconds: Double {
+        elapsedSeconds / Double(result.step + 1) * Double(totalSteps - result.step - 1)
+    }
+
+    public var description: String {
+        String(format: "step %d/%d  loss %.4f  lr %.2e  grad-norm %.3f  %.0f tok/s  eta ",
+               result.step + 1, totalSteps, result.loss, result.learningRate, result.gradientNorm,
+               tokensPerSecond) + formatDuration(etaSeconds)
     }
 }
 
