@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "SafeTensors"),
         // The Llama model: config, parameter layout, activations, forward/backward, checkpoints.
         .target(name: "Model", dependencies: ["Kernels", "SafeTensors"]),
+        // Text: the byte-level BPE tokenizer (Hugging Face tokenizer.json), corpora, instruction sets.
+        .target(name: "TextData"),
         // LoRA adapters, NF4-quantized frozen weights (QLoRA), merging, PEFT's adapter format.
         .target(name: "Adapters", dependencies: ["Model", "Kernels", "SafeTensors"]),
         // Optimizers, schedules, data loading, pretraining and fine-tuning loops.
@@ -37,11 +39,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TestSupport", dependencies: ["Kernels"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Kernels", "Model"], path: "Tests/TestSupport"),
         
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Training", "TestSupport"]),
+        .testTarget(name: "TextDataTests", dependencies: ["TextData"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "Training", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "TestSupport"]),
     ],

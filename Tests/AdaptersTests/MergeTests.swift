@@ -1,6 +1,7 @@
 import Adapters
 import Kernels
 import Model
+import TestSupport
 import Testing
 import Training
 

@@ -3,6 +3,7 @@ import Foundation
 import Kernels
 import Model
 import SafeTensors
+import TestSupport
 import Testing
 
 // Shapes: lora_A (r, IN), lora_B (OUT, r).

@@ -192,7 +192,7 @@ struct AttentionTests {
 
         for (name, index) in [("dq", 0), ("dk", 1), ("dv", 2)] {
             let added = increment(from: before[index], to: after[index])
-            let difference = maxAbsDifference(added, fresh[index].array)
+            let difference = locateMaxAbsDifference(added, fresh[index].array)
             // Subtracting the prefilled N(0, 1) values back out costs a float ulp or two.
             #expect(difference.value <= 1e-5, "\(name) differs by \(difference.value) at \(difference.index)")
         }

@@ -1,14 +1,8 @@
 import Kernels
 import TestSupport
 
-// Small conveniences shared by the kernel tests; the gradient checker itself lives in TestSupport.
-
-/// A buffer holding exactly `values`.
-func makeBuffer(_ values: [Float]) -> FloatBuffer {
-    let buffer = FloatBuffer(count: values.count)
-    for (i, value) in values.enumerated() { buffer[i] = value }
-    return buffer
-}
+// Small conveniences shared by the kernel tests; the gradient checker, makeBuffer and the array
+// comparisons other targets use too live in TestSupport.
 
 /// A new buffer with the same contents as `source`.
 func duplicate(_ source: FloatBuffer) -> FloatBuffer {
@@ -40,8 +34,9 @@ func maxAbsDeviation(_ reference: [Double], _ observed: [Float]) -> Double {
     observed.withUnsafeBufferPointer { maxAbsDeviation(reference, $0.baseAddress!) }
 }
 
-/// The largest |a − b| over two arrays of equal length, with where it happened.
-func maxAbsDifference(_ a: [Float], _ b: [Float]) -> (value: Float, index: Int) {
+/// The largest |a − b| over two arrays of equal length, with where it happened. (TestSupport's
+/// `maxAbsDifference` on arrays gives the value alone.)
+func locateMaxAbsDifference(_ a: [Float], _ b: [Float]) -> (value: Float, index: Int) {
     precondition(a.count == b.count, "comparing \(a.count) values with \(b.count)")
     return a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in TestSupport.maxAbsDifference(a.baseAddress!, b.baseAddress!, count: a.count) }

@@ -100,10 +100,10 @@ struct RMSNormTests {
                         inp: inp.pointer, weight: weight.pointer, rstd: rstd.pointer, N: N, C: C)
 
         // The third row's input gradient is ~1e3, so the tolerance is relative to the magnitude.
-        let dinpDifference = maxAbsDifference(increment(from: dinpBefore, to: dinp), freshDinp.array)
+        let dinpDifference = locateMaxAbsDifference(increment(from: dinpBefore, to: dinp), freshDinp.array)
         #expect(dinpDifference.value <= 1e-6 * max(1, abs(freshDinp[dinpDifference.index])) + 1e-6,
                 "dinp differs by \(dinpDifference.value) at \(dinpDifference.index)")
-        let dweightDifference = maxAbsDifference(increment(from: dweightBefore, to: dweight), freshDweight.array)
+        let dweightDifference = locateMaxAbsDifference(increment(from: dweightBefore, to: dweight), freshDweight.array)
         #expect(dweightDifference.value <= 1e-5, "dweight differs by \(dweightDifference.value)")
     }
 

@@ -58,9 +58,9 @@ struct SwiGLUTests {
         swigluBackward(dgate: dgate.pointer, dup: dup.pointer, dout: dout.pointer,
                        gate: gate.pointer, up: up.pointer, count: count)
 
-        let gateDifference = maxAbsDifference(increment(from: gateBefore, to: dgate), freshGate.array)
+        let gateDifference = locateMaxAbsDifference(increment(from: gateBefore, to: dgate), freshGate.array)
         #expect(gateDifference.value <= 1e-5, "dgate differs by \(gateDifference.value) at \(gateDifference.index)")
-        let upDifference = maxAbsDifference(increment(from: upBefore, to: dup), freshUp.array)
+        let upDifference = locateMaxAbsDifference(increment(from: upBefore, to: dup), freshUp.array)
         #expect(upDifference.value <= 1e-5, "dup differs by \(upDifference.value) at \(upDifference.index)")
     }
 

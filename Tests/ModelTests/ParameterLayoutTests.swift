@@ -1,5 +1,6 @@
 import Kernels
 import Model
+import TestSupport
 import Testing
 
 // V vocabulary, C width, L layers, KV key/value width, H MLP width.

@@ -2,6 +2,7 @@ import Adapters
 import Foundation
 import Kernels
 import Model
+import TestSupport
 import Testing
 import Training
 
@@ -38,7 +39,7 @@ func copyTaskParameters() -> FineTuning.Parameters {
 /// A fresh base model and adapter (seeded like `sweep finetune`: the run's seed), fine-tuned.
 func fineTune(_ p: FineTuning.Parameters, examples: [InstructionExample] = copyTask, adapterSeed: UInt64? = nil)
     -> (summary: FineTuning.Summary, initial: [Float], adapter: LoRA) {
-    let model = makeModel()
+    let model = makeModel(tinyConfig, perturbation: 0)
     let lora = LoRA(config: p.lora, modelConfig: model.config,
                     capacityRows: p.microBatchSize * runLength(examples, eos: p.eos), seed: adapterSeed ?? p.seed)
     let initial = lora.parameters.array
@@ -170,7 +171,7 @@ struct FineTuningTests {
         p.batchSize = 2
         p.microBatchSize = 2
         p.maxLength = 4
-        let model = makeModel()
+        let model = makeModel(tinyConfig, perturbation: 0)
         let lora = LoRA(config: p.lora, modelConfig: model.config, capacityRows: 2 * 4, seed: 1)
         let summary = FineTuning.run(model: model, adapter: lora, examples: examples, parameters: p)
         #expect(summary.tokens == 2 + 1)
@@ -180,7 +181,7 @@ struct FineTuningTests {
     func stopping() {
         var p = copyTaskParameters()
         p.passes = 3
-        let model = makeModel()
+        let model = makeModel(tinyConfig, perturbation: 0)
         let lora = LoRA(config: p.lora, modelConfig: model.config, capacityRows: 4 * 2, seed: 1)
         var seen: [Int] = []
         let summary = FineTuning.run(model: model, adapter: lora, examples: copyTask, parameters: p) { progress in

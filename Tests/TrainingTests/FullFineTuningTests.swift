@@ -1,6 +1,7 @@
 import Foundation
 import Kernels
 import Model
+import TestSupport
 import Testing
 import Training
 
@@ -9,7 +10,7 @@ import Training
 struct FullFineTuningTests {
     @Test("SGD with momentum lowers the loss on a fixed batch")
     func sgdLowersTheLoss() {
-        let model = makeModel()
+        let model = makeModel(tinyConfig, perturbation: 0)
         let batch = Batch.random(V: tinyConfig.vocabSize, B: 2, T: 8, seed: 31)
         let trainer = Trainer(model: model, B: 2, T: 8, optimizer: .sgd,
                               schedule: LearningRateSchedule(shape: .constant, peak: 0.5, totalSteps: 30))
@@ -24,7 +25,7 @@ struct FullFineTuningTests {
 
     @Test("An absurd learning rate shows up as a non-finite or exploding loss in the summary, without a crash")
     func divergenceIsReported() {
-        let model = makeModel()
+        let model = makeModel(tinyConfig, perturbation: 0)
         var parameters = Pretraining.Parameters(batchSize: 2, sequenceLength: 8, steps: 30, learningRate: 1e6)
         parameters.optimizer = .sgd
         parameters.maxGradientNorm = nil
@@ -48,7 +49,7 @@ struct FullFineTuningTests {
 
     @Test("A diverging run left to continue keeps going to its last step and records what it computed")
     func divergenceWithoutStopping() {
-        let model = makeModel()
+        let model = makeModel(tinyConfig, perturbation: 0)
         var parameters = Pretraining.Parameters(batchSize: 2, sequenceLength: 8, steps: 8, learningRate: 1e6)
         parameters.optimizer = .sgd
         parameters.maxGradientNorm = nil

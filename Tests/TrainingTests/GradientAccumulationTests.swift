@@ -1,6 +1,7 @@
 import Foundation
 import Kernels
 import Model
+import TestSupport
 import Testing
 import Training
 
@@ -14,7 +15,7 @@ struct GradientAccumulationTests {
 
     @Test("Two micro-batches of one sequence at scale 1/2 give the gradient of one micro-batch of both")
     func twoHalvesEqualTheWhole() {
-        let model = makeModel()
+        let model = makeModel(tinyConfig, perturbation: 0)
         let batch = Batch.random(V: tinyConfig.vocabSize, B: 2, T: T, seed: 41)
 
         let whole = FloatBuffer(count: model.parameterCount)
@@ -34,7 +35,7 @@ struct GradientAccumulationTests {
 
     @Test("With unequal counted targets, accumulation weights each micro-batch's mean equally, unlike one batch")
     func unequalCountsDiffer() {
-        let model = makeModel()
+        let model = makeModel(tinyConfig, perturbation: 0)
         var batch = Batch.random(V: tinyConfig.vocabSize, B: 2, T: T, seed: 42)
         for t in 0..<6 { batch.targets[t] = ignoreIndex }  // sequence 0 counts 2 targets, sequence 1 counts 8
 
@@ -54,7 +55,7 @@ struct GradientAccumulationTests {
         let batch = Batch.random(V: tinyConfig.vocabSize, B: 2, T: T, seed: 43)
         let schedule = LearningRateSchedule(shape: .constant, peak: 0.1, totalSteps: 1)
         // SGD's first step is p −= lr·g, so the parameters show the gradient the trainer used.
-        let big = makeModel(), small = duplicate(big)
+        let big = makeModel(tinyConfig, perturbation: 0), small = duplicate(big)
         let bigTrainer = Trainer(model: big, B: 2, T: T, optimizer: .sgd, schedule: schedule, maxGradientNorm: nil)
         let smallTrainer = Trainer(model: small, B: 1, T: T, optimizer: .sgd, schedule: schedule, maxGradientNorm: nil)
         let initial = big.parameters.array

@@ -1,6 +1,7 @@
 import Adapters
 import Kernels
 import Model
+import TestSupport
 import Testing
 import Training
 
@@ -66,10 +67,10 @@ struct MemoryRun {
 /// Builds the model and the adapter and fine-tunes, all inside a fresh ledger.
 func measure(_ c: MemoryCase) -> MemoryRun {
     let p = c.parameters
-    let fp32Source: Llama? = c.base.quantized ? MemoryLedger.$current.withValue(MemoryLedger()) { makeModel(c.config) } : nil
+    let fp32Source: Llama? = c.base.quantized ? MemoryLedger.$current.withValue(MemoryLedger()) { makeModel(c.config, perturbation: 0) } : nil
     return MemoryLedger.$current.withValue(MemoryLedger()) {
         let model = fp32Source.map { QuantizedProjections.quantize($0, doubleQuantization: c.base.doubleQuantization) }
-            ?? makeModel(c.config)
+            ?? makeModel(c.config, perturbation: 0)
         let T = min(runLength(memoryExamples), c.maxLength ?? c.config.maxSeqLen)
         let B = p.microBatchSize
         let lora = LoRA(config: p.lora, modelConfig: c.config, capacityRows: B * T, seed: 1)

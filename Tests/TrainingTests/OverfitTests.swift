@@ -1,6 +1,7 @@
 import Foundation
 import Kernels
 import Model
+import TestSupport
 import Testing
 import Training
 
@@ -10,7 +11,7 @@ import Training
 struct OverfitTests {
     @Test("100 AdamW steps at lr 1e-2 on one repeated batch drive the loss from ln V to below 0.02")
     func memorisesOneBatch() {
-        let model = makeModel()
+        let model = makeModel(tinyConfig, perturbation: 0)
         // B 2 × T 8 random tokens and targets over V 11: 16 predictions to memorise.
         let batch = Batch.random(V: tinyConfig.vocabSize, B: 2, T: 8, seed: 21)
         let trainer = Trainer(model: model, B: 2, T: 8, optimizer: .adamw, weightDecay: 0,
