@@ -94,10 +94,7 @@ public enum FineTuning {
 
         // Everything training touches is allocated before the ledger's peak is reset.
         let activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
-        let optimizer: any Optimizer = switch p.optimizer {
-        case .adamw: AdamW(count: adapter.parameters.count, weightDecay: p.weightDecay ?? 0.01)
-        case .sgd: SGD(count: adapter.parameters.count, momentum: 0.9, weightDecay: p.weightDecay ?? 0)
-        }
+        let optimizer = p.optimizer.make(count: adapter.parameters.count, weightDecay: p.weightDecay)
         let inputs = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
         let targets = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
         defer { inputs.deallocate(); targets.deallocate() }

@@ -54,17 +54,16 @@ public final class AdamW: Optimizer {
 ///     g = g + weight_decay * p;  buf = momentum * buf + g  (buf = g on the first step);  p -= lr * buf
 public final class SGD: Optimizer {
     public let momentum: Float, weightDecay: Float
+    private let parameterCount: Int
     private var started = false
     let buffer: FloatBuffer  // (count) momentum; none is kept when momentum is 0
 
     public init(count: Int, momentum: Float = 0.9, weightDecay: Float = 0) {
         self.momentum = momentum
         self.weightDecay = weightDecay
-        buffer = FloatBuffer(count: momentum == 0 ? 0 : count, category: .optimizerState)
         parameterCount = count
+        buffer = FloatBuffer(count: momentum == 0 ? 0 : count, category: .optimizerState)
     }
-
-    private let parameterCount: Int
 
     public var stateBytes: Int { buffer.bytes }
 

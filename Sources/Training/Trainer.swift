@@ -17,6 +17,15 @@ public final class Trainer {
 
     public enum OptimizerChoice: String, Sendable, CaseIterable {
         case adamw, sgd
+
+        /// AdamW (weight decay 0.01 unless given) or SGD with momentum 0.9 (weight decay 0 unless
+        /// given), the article's two, for `count` parameters.
+        public func make(count: Int, weightDecay: Float?) -> any Optimizer {
+            switch self {
+            case .adamw: AdamW(count: count, weightDecay: weightDecay ?? 0.01)
+            case .sgd: SGD(count: count, momentum: 0.9, weightDecay: weightDecay ?? 0)
+            }
+        }
     }
 
     /// A trainer for micro-batches of B sequences of T tokens.
@@ -28,10 +37,7 @@ public final class Trainer {
         activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
         gradients = FloatBuffer(count: model.parameterCount, category: .gradients)
         gradientViews = LlamaWeights(layout: model.layout, base: gradients.pointer)
-        switch optimizer {
-        case .adamw: self.optimizer = AdamW(count: model.parameterCount, weightDecay: weightDecay ?? 0.01)
-        case .sgd: self.optimizer = SGD(count: model.parameterCount, momentum: 0.9, weightDecay: weightDecay ?? 0)
-        }
+        self.optimizer = optimizer.make(count: model.parameterCount, weightDecay: weightDecay)
         self.schedule = schedule
         self.maxGradientNorm = maxGradientNorm
     }
@@ -60,8 +66,7 @@ public final class Trainer {
             model.backward(tokens: inputs, B: B, T: T, activations: activations, gradients: gradientViews)
             lossSum += loss
         }
-        let norm = maxGradientNorm.map { clipGradientNorm(gradients.pointer, count: gradients.count, maxNorm: $0) }
-            ?? clipGradientNorm(gradients.pointer, count: gradients.count, maxNorm: .infinity)
+        let norm = clipGradientNorm(gradients.pointer, count: gradients.count, maxNorm: maxGradientNorm ?? .infinity)
         let learningRate = schedule.learningRate(at: step)
         optimizer.step(parameters: model.parameters.pointer, gradients: gradients.pointer, learningRate: learningRate)
         gradients.zero()
