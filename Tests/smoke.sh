@@ -78,6 +78,14 @@ import json, sys
 lora, qlora = (json.load(open(p)) for p in sys.argv[1:3])
 assert qlora["peak_memory_bytes"] < lora["peak_memory_bytes"], (qlora["peak_memory_bytes"], lora["peak_memory_bytes"])
 assert qlora["time"]["dequantization"] > 0 and lora["time"]["dequantization"] == 0' "$work/lora.json" "$work/qlora.json"
+check "finetune --predict-memory equals the ledger a QLoRA run measures, category by category" bash -c '
+predicted=$("$1" finetune --model "$2" --data "$3" --out "$4" --quant nf4-dq --targets all --batch 8 --micro-batch 2 --predict-memory --json) &&
+measured=$("$1" finetune --model "$2" --data "$3" --out "$4" --quant nf4-dq --targets all --batch 8 --micro-batch 2 --json 2>/dev/null) &&
+python3 -c "
+import json, sys
+predicted, measured = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+ledger = dict(measured[\"peak_memory_by_category\"], peak_memory_bytes=measured[\"peak_memory_bytes\"])
+assert predicted == ledger, (predicted, ledger)" "$predicted" "$measured"' _ "$sweep" "$work/a" "$work/instructions.jsonl" "$work/predicted"
 check "an adapter merged into its base scores like the adapted model (|Δ log p| < 1e-5)" bash -c '
 "$1" merge --model "$2" --adapter "$3" --out "$4" 2>/dev/null &&
 python3 -c "

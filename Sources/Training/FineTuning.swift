@@ -87,9 +87,7 @@ public enum FineTuning {
     ) -> Summary {
         precondition(p.problems().isEmpty, p.problems().joined(separator: "; "))
         precondition(!examples.isEmpty, "fine-tuning needs at least one example")
-        let maxLength = min(p.maxLength ?? model.config.maxSeqLen, model.config.maxSeqLen)
-        let longest = examples.map { $0.prompt.count + $0.response.count + (p.eos == nil ? 0 : 1) - 1 }.max()!
-        let T = max(1, min(longest, maxLength)), B = p.microBatchSize
+        let T = sequenceLength(examples: examples, parameters: p, model: model.config), B = p.microBatchSize
         precondition(adapter.capacityRows >= B * T, "the adapter holds \(adapter.capacityRows) rows, a micro-batch needs \(B * T)")
 
         // Everything training touches is allocated before the ledger's peak is reset.
@@ -161,6 +159,14 @@ public enum FineTuning {
             time: TimeBreakdown(dequantization: t.dequantization, matmul: t.projections, attention: t.attention,
                                 otherForwardBackward: t.other, optimizer: optimizerSeconds),
             divergedAtStep: divergedAt)
+    }
+
+    /// T of the run's micro-batches: the longest example's positions, capped by `maxLength` and the
+    /// model's maximum. Activations (and an adapter's `capacityRows`, micro-batch size × T) are sized by it.
+    public static func sequenceLength(examples: [InstructionExample], parameters p: Parameters, model: LlamaConfig) -> Int {
+        let maxLength = min(p.maxLength ?? model.maxSeqLen, model.maxSeqLen)
+        let longest = examples.map { $0.prompt.count + $0.response.count + (p.eos == nil ? 0 : 1) - 1 }.max() ?? 1
+        return max(1, min(longest, maxLength))
     }
 
     /// `passes` permutations of 0..<count, one after another, from the "data-order" stream.

@@ -75,6 +75,9 @@ struct Finetune: ParsableCommand {
     @Option(help: "Seed for adapter initialisation, data order and dropout (separate streams).") var seed: UInt64 = 1
     @Option(name: .customLong("log-every"), help: "Print progress every N optimizer steps.") var logEvery = 10
     @Flag(help: "Print one JSON object with the run's metrics.") var json = false
+    @Flag(name: .customLong("predict-memory"),
+          help: "Print the run's tensor memory by category, predicted from the configuration, and stop.")
+    var predictMemory = false
 
     @OptionGroup var compute: ComputeOptions
 
@@ -109,13 +112,14 @@ struct Finetune: ParsableCommand {
     func run() throws {
         try compute.apply()
         var p = try parameters()
+        if predictMemory { return try printPrediction(p) }
         let base = try quant.prepare(loadModel(model))
         p.eos = base.config.eosTokenID.map(Int32.init)
         if p.lora.targets.contains(.head), base.config.tiedEmbeddings {
             throw CommandError("the LM head cannot be adapted: this model ties it to the embeddings")
         }
         let examples = try loadExamples(vocabSize: base.config.vocabSize)
-        let T = min(maxLength ?? base.config.maxSeqLen, base.config.maxSeqLen)
+        let T = FineTuning.sequenceLength(examples: examples, parameters: p, model: base.config)
         let adapter = LoRA(config: p.lora, modelConfig: base.config, capacityRows: microBatch * T, seed: seed)
         let steps = (examples.count * passes + batch - 1) / batch
         printProgress("fine-tuning \(adapter.trainableParameters) adapter parameters (r \(rank), alpha \(alpha), \(p.lora.targets.sorted().map(\.rawValue).joined(separator: ","))) over a \(quant == .none ? "fp32" : quant.rawValue) base of \(base.config.dim)×\(base.config.nLayers): \(examples.count) examples × \(passes) pass(es) = \(steps) steps of \(batch), \(BLAS.threadsDescription)")
@@ -135,6 +139,29 @@ struct Finetune: ParsableCommand {
                              out, summary.finalLoss, summary.tokensPerSecond, summary.wallSeconds,
                              Double(summary.peakMemoryBytes) / 1e6, Double(summary.peakRSSBytes) / 1e6))
         if json { try printJSON(summary) }
+    }
+
+    /// The ledger `FineTuning.run` would measure, from config.json and the data's longest example.
+    func printPrediction(_ p: FineTuning.Parameters) throws {
+        var p = p
+        let config = try loadConfig(model)
+        p.eos = config.eosTokenID.map(Int32.init)
+        let examples = try loadExamples(vocabSize: config.vocabSize)
+        let T = FineTuning.sequenceLength(examples: examples, parameters: p, model: config)
+        let prediction = MemoryPrediction.fineTuning(
+            model: config, lora: p.lora, quantized: quant != .none, doubleQuantization: quant == .nf4DoubleQuant,
+            optimizer: optimizer, B: microBatch, T: T)
+        let total = prediction.values.reduce(0, +)
+        if json {
+            let byCategory = Dictionary(uniqueKeysWithValues: prediction.map { ($0.key.rawValue, $0.value) })
+            return try printJSON(["peak_memory_bytes": total] .merging(byCategory) { a, _ in a })
+        }
+        print("predicted peak tensor memory for micro-batches of \(microBatch) × \(T) tokens:")
+        for category in MemoryCategory.allCases {
+            guard let bytes = prediction[category] else { continue }
+            print("  \(category.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(format: "%12d", bytes)) B")
+        }
+        print("  \("total".padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(format: "%12d", total)) B")
     }
 
     func loadExamples(vocabSize: Int) throws -> [InstructionExample] {

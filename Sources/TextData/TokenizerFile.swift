@@ -1,0 +1,340 @@
+import Foundation
+
+/// A tokenizer file that cannot be read, with the file and what is wrong with it.
+public struct TokenizerFileError: Error, CustomStringConvertible, Equatable {
+    public var file: String
+    public var problem: String
+
+    public var description: String { "tokenizer file \(file): \(problem)" }
+}
+
+extension BPETokenizer {
+    /// Writes Hugging Face's tokenizer.json format (version 1.0) to `file`, which
+    /// `tokenizers.Tokenizer.from_file` loads: the specials as added tokens, the Digits + ByteLevel
+    /// pre-tokenizer, the ByteLevel decoder, and a BPE model with vocab (id order) and merges (rank order,
+    /// as pairs).
+    public func save(to file: URL) throws {
+        try Data(tokenizerJSON().utf8).write(to: file, options: .atomic)
+    }
+
+    /// Writes tokenizer.json and tokenizer_config.json into `directory` (created if missing), so that
+    /// `transformers.AutoTokenizer.from_pretrained(directory)` loads a `PreTrainedTokenizerFast` with
+    /// these specials, literal handling of `<s>` in text (`split_special_tokens`), no clean-up of spaces
+    /// when decoding, and `modelMaxLength` (the model's context length).
+    public func savePretrained(to directory: URL, modelMaxLength: Int) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try save(to: directory.appendingPathComponent("tokenizer.json"))
+        let config = """
+            {
+              "tokenizer_class": "PreTrainedTokenizerFast",
+              "bos_token": "\(SpecialToken.bos.rawValue)",
+              "eos_token": "\(SpecialToken.eos.rawValue)",
+              "pad_token": "\(SpecialToken.pad.rawValue)",
+              "model_max_length": \(modelMaxLength),
+              "clean_up_tokenization_spaces": false,
+              "split_special_tokens": true
+            }
+
+            """
+        try Data(config.utf8).write(to: directory.appendingPathComponent("tokenizer_config.json"), options: .atomic)
+    }
+
+    /// Reads a tokenizer.json file, or the tokenizer.json inside a directory.
+    ///
+    /// Merges may be written as pairs (`["a", "b"]`) or as strings (`"a b"`). The file must describe this
+    /// tokenizer: no normalizer, the Digits + ByteLevel pre-tokenizer, a BPE model over all 256 byte
+    /// characters without dropout or byte fallback, and `<pad>`, `<s>`, `</s>` as the special tokens 0, 1, 2.
+    /// Anything else throws a ``TokenizerFileError`` that names the file and the problem.
+    public init(contentsOf url: URL) throws {
+        var isDirectory: ObjCBool = false
+        var file = url
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            file = url.appendingPathComponent("tokenizer.json")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            throw TokenizerFileError(file: file.path, problem: "cannot be read (\(error.localizedDescription))")
+        }
+        do {
+            self = try Self.parse(data)
+        } catch {
+            throw TokenizerFileError(file: file.path, problem: error.message)
+        }
+    }
+
+    // MARK: - Writing
+
+    func tokenizerJSON() -> String {
+        var out = """
+            {
+              "version": "1.0",
+              "truncation": null,
+              "padding": null,
+              "added_tokens": [
+
+            """
+        let specialIDs = isSpecial.indices.filter { isSpecial[$0] }
+        for (n, id) in specialIDs.enumerated() {
+            out += "    {\"id\": \(id), \"content\": \(jsonString(token(at: id))), \"single_word\": false, "
+                + "\"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}"
+            out += n + 1 < specialIDs.count ? ",\n" : "\n"
+        }
+        out += """
+              ],
+              "normalizer": null,
+              "pre_tokenizer": {
+                "type": "Sequence",
+                "pretokenizers": [
+                  {"type": "Digits", "individual_digits": true},
+                  {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true}
+                ]
+              },
+              "post_processor": null,
+              "decoder": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true},
+              "model": {
+                "type": "BPE",
+                "dropout": null,
+                "unk_token": null,
+                "continuing_subword_prefix": null,
+                "end_of_word_suffix": null,
+                "fuse_unk": false,
+                "byte_fallback": false,
+                "ignore_merges": false,
+                "vocab": {
+
+            """
+        for id in tokenBytes.indices {
+            out += "      \(jsonString(token(at: id))): \(id)"
+            out += id + 1 < tokenBytes.count ? ",\n" : "\n"
+        }
+        out += "    },\n    \"merges\": [\n"
+        for (rank, merge) in merges.enumerated() {
+            out += "      [\(jsonString(token(at: Int(merge.left)))), \(jsonString(token(at: Int(merge.right))))]"
+            out += rank + 1 < merges.count ? ",\n" : "\n"
+        }
+        out += "    ]\n  }\n}\n"
+        return out
+    }
+
+    // MARK: - Reading
+
+    struct FileProblem: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    static func parse(_ data: Data) throws(FileProblem) -> BPETokenizer {
+        let json: JSONValue
+        do {
+            json = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw FileProblem("is not valid JSON (\(error))")
+        }
+        guard case .object(let root) = json else { throw FileProblem("the top level must be a JSON object") }
+
+        // The pipeline must be the one `encode` implements, or ids would differ from Hugging Face's.
+        if let normalizer = root["normalizer"], normalizer != .null {
+            throw FileProblem("\"normalizer\" must be null; this tokenizer implements no normalizer, found \(normalizer)")
+        }
+        try checkPreTokenizer(root["pre_tokenizer"])
+        if let decoder = root["decoder"], decoder != .null, decoder["type"] != .string("ByteLevel") {
+            throw FileProblem("\"decoder\" must be ByteLevel (or null), found \(decoder)")
+        }
+        if let post = root["post_processor"], post != .null, post["type"] != .string("ByteLevel") {
+            throw FileProblem("\"post_processor\" must be null or ByteLevel (add bos/eos with encode's flags), found \(post)")
+        }
+
+        guard case .object(let model)? = root["model"] else { throw FileProblem("\"model\" is missing or not an object") }
+        if let type = model["type"], type != .string("BPE") {
+            throw FileProblem("\"model.type\" must be \"BPE\", found \(type)")
+        }
+        for (key, allowed) in [("dropout", JSONValue.null), ("continuing_subword_prefix", .null),
+                               ("end_of_word_suffix", .null), ("byte_fallback", .bool(false)),
+                               ("ignore_merges", .bool(false))] {
+            if let value = model[key], value != .null, value != allowed {
+                throw FileProblem("\"model.\(key)\" must be \(allowed) for this tokenizer, found \(value)")
+            }
+        }
+
+        // Vocabulary: ids 0..<n, each spelled in byte characters.
+        guard case .object(let vocab)? = model["vocab"] else {
+            throw FileProblem("\"model.vocab\" is missing or not an object of token → id")
+        }
+        var tokenOfID = [String?](repeating: nil, count: vocab.count)
+        for (token, value) in vocab {
+            guard case .number(let number) = value, let id = Int(exactly: number), id >= 0 else {
+                throw FileProblem("\"model.vocab\": the id of \(jsonString(token)) must be a non-negative integer, found \(value)")
+            }
+            guard id < vocab.count else {
+                throw FileProblem("\"model.vocab\": ids must be 0..<\(vocab.count) without gaps, found \(id) for \(jsonString(token))")
+            }
+            if let other = tokenOfID[id] {
+                throw FileProblem("\"model.vocab\": id \(id) is given to both \(jsonString(other)) and \(jsonString(token))")
+            }
+            tokenOfID[id] = token
+        }
+        let tokens = tokenOfID.map { $0! }  // n distinct ids in 0..<n: all present
+        let smallest = SpecialToken.allCases.count + 256
+        guard tokens.count >= smallest else {
+            throw FileProblem("\"model.vocab\" has \(tokens.count) tokens; a byte-level vocabulary has at least \(smallest) "
+                + "(3 specials and 256 bytes)")
+        }
+
+        // Specials: exactly <pad>, <s>, </s> at 0, 1, 2.
+        guard case .array(let added)? = root["added_tokens"] else {
+            throw FileProblem("\"added_tokens\" is missing or not an array")
+        }
+        var isSpecial = [Bool](repeating: false, count: tokens.count)
+        for (n, entry) in added.enumerated() {
+            guard case .string(let content)? = entry["content"], case .number(let number)? = entry["id"],
+                  let id = Int(exactly: number) else {
+                throw FileProblem("\"added_tokens[\(n)]\" needs a string \"content\" and an integer \"id\"")
+            }
+            guard let special = SpecialToken(rawValue: content), special.id == id, entry["special"] == .bool(true) else {
+                throw FileProblem("\"added_tokens[\(n)]\" is \(jsonString(content)) with id \(id); only the specials "
+                    + SpecialToken.allCases.map { "\($0.rawValue) = \($0.id)" }.joined(separator: ", ")
+                    + " (special: true) are supported")
+            }
+            guard id < tokens.count, tokens[id] == content else {
+                throw FileProblem("special token \(content) must also be in \"model.vocab\" with id \(id)")
+            }
+            isSpecial[id] = true
+        }
+        for special in SpecialToken.allCases where !isSpecial[Int(special.id)] {
+            throw FileProblem("\"added_tokens\" lacks the special token \(special.rawValue) with id \(special.id)")
+        }
+
+        var tokenBytes: [[UInt8]] = []
+        tokenBytes.reserveCapacity(tokens.count)
+        for (id, token) in tokens.enumerated() {
+            if isSpecial[id] {
+                tokenBytes.append(Array(token.utf8))
+            } else if let bytes = ByteLevel.bytes(for: token), !bytes.isEmpty {
+                tokenBytes.append(bytes)
+            } else {
+                let bad = token.unicodeScalars.first { ByteLevel.byte(for: $0) == nil }
+                throw FileProblem("\"model.vocab\": token \(jsonString(token)) (id \(id)) "
+                    + (bad.map { "has \(String(format: "U+%04X", $0.value)), which is not one of ByteLevel's 256 byte characters" }
+                       ?? "is empty"))
+            }
+        }
+        var idOfToken: [String: Int32] = [:]
+        for (id, token) in tokens.enumerated() { idOfToken[token] = Int32(id) }
+        var singleBytes = Set<UInt8>()
+        for id in tokenBytes.indices where !isSpecial[id] && tokenBytes[id].count == 1 { singleBytes.insert(tokenBytes[id][0]) }
+        if singleBytes.count < 256 {
+            let missing = (0...255).map(UInt8.init).filter { !singleBytes.contains($0) }
+            throw FileProblem("\"model.vocab\" lacks \(missing.count) of the 256 byte tokens, e.g. "
+                + jsonString(ByteLevel.string(for: [missing[0]])) + " (byte \(missing[0]))")
+        }
+
+        // Merges, as "a b" or ["a", "b"].
+        guard case .array(let mergeValues)? = model["merges"] else {
+            throw FileProblem("\"model.merges\" is missing or not an array")
+        }
+        var merges: [Merge] = []
+        merges.reserveCapacity(mergeValues.count)
+        for (rank, value) in mergeValues.enumerated() {
+            let parts: [String]
+            switch value {
+            case .string(let text):
+                parts = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            case .array(let items):
+                parts = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+                guard parts.count == items.count else {
+                    throw FileProblem("\"model.merges[\(rank)]\" must hold two strings, found \(value)")
+                }
+            default:
+                throw FileProblem("\"model.merges[\(rank)]\" must be \"a b\" or [\"a\", \"b\"], found \(value)")
+            }
+            guard parts.count == 2 else {
+                throw FileProblem("\"model.merges[\(rank)]\" must name exactly two tokens, found \(value)")
+            }
+            for part in parts + [parts[0] + parts[1]] where idOfToken[part] == nil {
+                throw FileProblem("\"model.merges[\(rank)]\" (\(parts[0]) \(parts[1])): \(jsonString(part)) is not in \"model.vocab\"")
+            }
+            merges.append(Merge(left: idOfToken[parts[0]]!, right: idOfToken[parts[1]]!,
+                                result: idOfToken[parts[0] + parts[1]]!))
+        }
+        return BPETokenizer(tokenBytes: tokenBytes, isSpecial: isSpecial, merges: merges)
+    }
+
+    private static func checkPreTokenizer(_ value: JSONValue?) throws(FileProblem) {
+        let expected = "{\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"Digits\", \"individual_digits\": true}, "
+            + "{\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"use_regex\": true}]}"
+        guard let value, value["type"] == .string("Sequence"), case .array(let steps)? = value["pretokenizers"],
+              steps.count == 2,
+              steps[0]["type"] == .string("Digits"), steps[0]["individual_digits"] == .bool(true),
+              steps[1]["type"] == .string("ByteLevel"), steps[1]["add_prefix_space"] == .bool(false),
+              steps[1]["use_regex"] == nil || steps[1]["use_regex"] == .bool(true)
+        else {
+            throw FileProblem("\"pre_tokenizer\" must be \(expected); found \(value.map { "\($0)" } ?? "nothing")")
+        }
+    }
+}
+
+/// Any JSON value; objects and arrays print compactly in error messages.
+enum JSONValue: Decodable, Equatable, CustomStringConvertible {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    subscript(key: String) -> JSONValue? {
+        if case .object(let object) = self { object[key] } else { nil }
+    }
+
+    var description: String {
+        switch self {
+        case .null: "null"
+        case .bool(let value): "\(value)"
+        case .number(let value): value == value.rounded() && abs(value) < 1e15 ? "\(Int(value))" : "\(value)"
+        case .string(let value): jsonString(value)
+        case .array(let values):
+            values.count > 4 ? "[" + values.prefix(4).map(\.description).joined(separator: ", ") + ", …]"
+                : "[" + values.map(\.description).joined(separator: ", ") + "]"
+        case .object(let object):
+            "{" + object.keys.sorted().map { "\(jsonString($0)): \(object[$0]!)" }.joined(separator: ", ") + "}"
+        }
+    }
+}
+
+/// `text` as a JSON string literal: quotes, backslashes and control characters escaped, the rest verbatim.
+func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+            out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                + String(scalar.value, radix: 16)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
