@@ -14,6 +14,9 @@
 /// - a whitespace run followed by a non-space gives all but its last character (`\s+(?!\S)`); that last
 ///   character is then either the space of ` ?\p{L}+` / ` ?[^\s\p{L}\p{N}]+`, or a token of its own (`\s+`);
 /// - a whitespace run at the end of the text, or before a number (the end of a Digits piece), is one token.
+///
+/// Checked against `tokenizers` 0.23 on every code point and on 50,000 random strings. Its pattern engine
+/// knows Unicode 16.0, so letters first assigned in 17.0 count as "other" here too (``regexUnicodeVersion``).
 enum PreTokenizer {
     enum CharacterClass: UInt8 { case whitespace, letter, number, other }
 
@@ -120,6 +123,10 @@ enum PreTokenizer {
         if properties.isWhitespace { return .whitespace }
         switch properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
+            // The regex engine of `tokenizers` 0.23 (Oniguruma) knows Unicode 16.0: letters assigned later
+            // are unassigned there, so "other". (Its Digits step uses Rust's tables, which know the newer
+            // numbers, so numbers need no such rule.)
+            if let age = properties.age, (age.major, age.minor) > regexUnicodeVersion { return .other }
             return .letter
         case .decimalNumber, .letterNumber, .otherNumber:
             return .number
@@ -127,6 +134,9 @@ enum PreTokenizer {
             return .other
         }
     }
+
+    /// The Unicode version of Hugging Face's pattern matching; Swift 6.3's tables are Unicode 17.0.
+    static let regexUnicodeVersion = (16, 0)
 
     private static let asciiClasses: [CharacterClass] = (0..<128).map { code -> CharacterClass in
         switch UInt8(code) {

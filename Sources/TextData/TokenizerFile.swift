@@ -130,7 +130,14 @@ extension BPETokenizer {
         do {
             json = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw FileProblem("is not valid JSON (\(error))")
+            // JSONDecoder does not say where the syntax breaks; JSONSerialization does.
+            var detail = "\(error)"
+            do {
+                _ = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)
+            } catch {
+                detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? detail
+            }
+            throw FileProblem("is not valid JSON (\(detail))")
         }
         guard case .object(let root) = json else { throw FileProblem("the top level must be a JSON object") }
 

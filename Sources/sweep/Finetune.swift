@@ -115,9 +115,6 @@ struct Finetune: ParsableCommand {
         if predictMemory { return try printPrediction(p) }
         let base = try quant.prepare(loadModel(model))
         p.eos = base.config.eosTokenID.map(Int32.init)
-        if p.lora.targets.contains(.head), base.config.tiedEmbeddings {
-            throw CommandError("the LM head cannot be adapted: this model ties it to the embeddings")
-        }
         let examples = try loadExamples(vocabSize: base.config.vocabSize)
         let T = FineTuning.sequenceLength(examples: examples, parameters: p, model: base.config)
         let adapter = LoRA(config: p.lora, modelConfig: base.config, capacityRows: microBatch * T, seed: seed)
