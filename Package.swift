@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Training", "TestSupport"]),
-        .testTarget(name: "TextDataTests", dependencies: ["TextData"]),
+        .testTarget(name: "TextDataTests", dependencies: ["TextData"], exclude: ["hf_tokenizer_check.py"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "Training", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "TestSupport"]),
     ],
