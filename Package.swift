@@ -21,12 +21,14 @@ let package = Package(
         ),
         // Pure maths on buffers: matmul, RMSNorm, RoPE, attention, SwiGLU, embedding, cross-entropy.
         .target(name: "Kernels", dependencies: ["CBLAS"]),
+        // JSON values checked field by field, for readers whose errors name the field.
+        .target(name: "JSON"),
         // The safetensors file format: reading (F32, F16, BF16) and writing (F32).
-        .target(name: "SafeTensors"),
+        .target(name: "SafeTensors", dependencies: ["JSON"]),
         // The Llama model: config, parameter layout, activations, forward/backward, checkpoints.
         .target(name: "Model", dependencies: ["Kernels", "SafeTensors"]),
         // Text: the byte-level BPE tokenizer (Hugging Face tokenizer.json), corpora, instruction sets.
-        .target(name: "TextData"),
+        .target(name: "TextData", dependencies: ["JSON"]),
         // LoRA adapters, NF4-quantized frozen weights (QLoRA), merging, PEFT's adapter format.
         .target(name: "Adapters", dependencies: ["Model", "Kernels", "SafeTensors"]),
         // Optimizers, schedules, data loading, pretraining and fine-tuning loops.

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// The parsed header of a safetensors file, checked completely against the data buffer (internal).
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A tokenizer file that cannot be read, with the file and what is wrong with it.
 public struct TokenizerFileError: Error, CustomStringConvertible, Equatable {
@@ -171,7 +172,7 @@ extension BPETokenizer {
         }
         var tokenOfID = [String?](repeating: nil, count: vocab.count)
         for (token, value) in vocab {
-            guard case .number(let number) = value, let id = Int(exactly: number), id >= 0 else {
+            guard let id = value.integer, id >= 0 else {
                 throw FileProblem("\"model.vocab\": the id of \(jsonString(token)) must be a non-negative integer, found \(value)")
             }
             guard id < vocab.count else {
@@ -195,8 +196,7 @@ extension BPETokenizer {
         }
         var isSpecial = [Bool](repeating: false, count: tokens.count)
         for (n, entry) in added.enumerated() {
-            guard case .string(let content)? = entry["content"], case .number(let number)? = entry["id"],
-                  let id = Int(exactly: number) else {
+            guard case .string(let content)? = entry["content"], let id = entry["id"]?.integer else {
                 throw FileProblem("\"added_tokens[\(n)]\" needs a string \"content\" and an integer \"id\"")
             }
             guard let special = SpecialToken(rawValue: content), special.id == id, entry["special"] == .bool(true) else {
@@ -280,68 +280,4 @@ extension BPETokenizer {
             throw FileProblem("\"pre_tokenizer\" must be \(expected); found \(value.map { "\($0)" } ?? "nothing")")
         }
     }
-}
-
-/// Any JSON value; objects and arrays print compactly in error messages.
-enum JSONValue: Decodable, Equatable, CustomStringConvertible {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    subscript(key: String) -> JSONValue? {
-        if case .object(let object) = self { object[key] } else { nil }
-    }
-
-    var description: String {
-        switch self {
-        case .null: "null"
-        case .bool(let value): "\(value)"
-        case .number(let value): value == value.rounded() && abs(value) < 1e15 ? "\(Int(value))" : "\(value)"
-        case .string(let value): jsonString(value)
-        case .array(let values):
-            values.count > 4 ? "[" + values.prefix(4).map(\.description).joined(separator: ", ") + ", …]"
-                : "[" + values.map(\.description).joined(separator: ", ") + "]"
-        case .object(let object):
-            "{" + object.keys.sorted().map { "\(jsonString($0)): \(object[$0]!)" }.joined(separator: ", ") + "}"
-        }
-    }
-}
-
-/// `text` as a JSON string literal: quotes, backslashes and control characters escaped, the rest verbatim.
-func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-            out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                + String(scalar.value, radix: 16)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }
