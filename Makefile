@@ -42,7 +42,9 @@ sweep: release
 	cat /usr/share/common-licenses/GPL-3 /usr/share/common-licenses/Apache-2.0 > /tmp/lora-sweep-demo.txt
 	$(SWEEP) pretrain --text /tmp/lora-sweep-demo.txt --dim 128 --layers 4 --heads 4 --batch 8 --seq-len 128 \
 	  --steps 200 --lr 2e-3 --warmup 20 --log-every 20 --out $(DEMO_MODEL)
-	$(SWEEP) generate --model $(DEMO_MODEL) --ids 84,104,101,32 --max-new 60
+	@echo "The demo model continues \"The \":"
+	@$(SWEEP) generate --model $(DEMO_MODEL) --ids 84,104,101,32 --max-new 60 | \
+	  python3 -c 'import sys; print("The " + bytes(int(i) for i in sys.stdin.read().split(",")).decode("utf-8", "replace"))'
 
 ## parity: compare log-probabilities with PyTorch transformers in both directions (installs torch into .venv)
 parity: release parity-setup
