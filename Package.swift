@@ -31,13 +31,15 @@ let package = Package(
         .target(name: "TextData", dependencies: ["JSON"]),
         // LoRA adapters, NF4-quantized frozen weights (QLoRA), merging, PEFT's adapter format.
         .target(name: "Adapters", dependencies: ["Model", "Kernels", "SafeTensors"]),
+        // Benchmarks built from the task world, scored as lm-evaluation-harness scores them.
+        .target(name: "Evaluation", dependencies: ["Model", "Adapters", "TextData", "Kernels"]),
         // Optimizers, schedules, data loading, pretraining and fine-tuning loops.
         .target(name: "Training", dependencies: ["Model", "Adapters", "Kernels"]),
         // The command-line interface: wiring only.
         .executableTarget(
             name: "sweep",
             dependencies: [
-                "Kernels", "Model", "Adapters", "Training",
+                "Kernels", "Model", "Adapters", "Training", "TextData", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Training", "TestSupport"]),
         .testTarget(name: "TextDataTests", dependencies: ["TextData"], exclude: ["hf_tokenizer_check.py"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "TextData", "TestSupport"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "Training", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "TestSupport"]),
     ],
