@@ -95,6 +95,14 @@ assert max(abs(x - y) for x, y in zip(a, b)) < 1e-5" \
   "$("$1" score --model "$2" --adapter "$3" --ids "$5" --json)" "$("$1" score --model "$4" --ids "$5" --json)"' \
     _ "$sweep" "$work/a" "$work/qlora" "$work/merged" "$ids"
 
+check "pretraining with a BPE tokenizer saves tokenizer.json, and score --text encodes with it (<s> first)" bash -c '
+"$1" pretrain --text "$2" --tokenizer bpe --vocab 400 --dim 32 --layers 1 --seq-len 32 --steps 5 --out "$3" --log-every 1000 2>/dev/null &&
+test -f "$3/tokenizer.json" &&
+"$1" score --model "$3" --text "the quick brown fox" --json | python3 -c "
+import json, sys
+result = json.load(sys.stdin)
+assert result[\"ids\"][0] == 1 and len(result[\"ids\"]) > 2, result"' _ "$sweep" "$work/corpus.txt" "$work/bpe"
+
 mkdir -p "$work/broken" && cp "$work/a/config.json" "$work/broken/"
 head -c 500 "$work/a/model.safetensors" > "$work/broken/model.safetensors"
 check "a truncated checkpoint is a clear error (exit 1, names the file)" bash -c '

@@ -8,15 +8,14 @@ struct Generate: ParsableCommand {
     @Option(help: "A model directory (config.json + model.safetensors).")
     var model: String
 
-    @Option(help: "Prompt token ids, comma- or space-separated.")
-    var ids: String
+    @OptionGroup var input: InputOptions
 
     @OptionGroup var adapterOptions: AdapterOptions
 
     @Option(name: .customLong("max-new"), help: "The most tokens to add.")
     var maxNew: Int = 32
 
-    @Flag(help: "Print one JSON object: {\"ids\": prompt, \"generated\": […]}.")
+    @Flag(help: "Print one JSON object: {\"ids\": prompt, \"generated\": […]} (and \"text\" with --text).")
     var json = false
 
     @OptionGroup var compute: ComputeOptions
@@ -24,6 +23,7 @@ struct Generate: ParsableCommand {
     struct Output: Encodable {
         let ids: [Int32]
         let generated: [Int32]
+        let text: String?
     }
 
     func validate() throws {
@@ -33,11 +33,12 @@ struct Generate: ParsableCommand {
     func run() throws {
         try compute.apply()
         let llama = try adapterOptions.attach(to: loadModel(model), capacityRows: loadConfig(model).maxSeqLen)
-        let prompt = try parseIDs(ids, vocabSize: llama.config.vocabSize)
-        guard !prompt.isEmpty else { throw ValidationError("--ids needs at least one token") }
+        let (prompt, encoding) = try input.tokens(model: model, vocabSize: llama.config.vocabSize)
+        guard !prompt.isEmpty else { throw ValidationError("the prompt needs at least one token") }
         let stop = llama.config.eosTokenID.map(Int32.init)
         let generated = llama.generateGreedy(prompt: prompt, maxNewTokens: maxNew, stop: stop)
-        if json { return try printJSON(Output(ids: prompt, generated: generated)) }
-        print(generated.map(String.init).joined(separator: ","))
+        let text = encoding.map { input.text! + $0.decode(generated) }
+        if json { return try printJSON(Output(ids: prompt, generated: generated, text: text)) }
+        print(text ?? generated.map(String.init).joined(separator: ","))
     }
 }

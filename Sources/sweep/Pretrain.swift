@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kernels
 import Model
+import TextData
 import Training
 
 struct Pretrain: ParsableCommand {
@@ -9,7 +10,8 @@ struct Pretrain: ParsableCommand {
         abstract: "Train a Llama from scratch on a text or token file and write a model directory.",
         discussion: """
             The model is given by --config (a Hugging Face config.json) or by the shape options. \
-            Text is read as UTF-8 bytes (token ids 0…255) until a trained tokenizer exists. \
+            Text is read as UTF-8 bytes (token ids 0…255), or with --tokenizer bpe through a byte-level \
+            BPE tokenizer trained on it (digits always single tokens), saved as tokenizer.json beside the model. \
             Each optimizer step draws --accumulation micro-batches of --batch windows of --seq-len \
             tokens at random offsets; the seed fixes initialisation and data order, so a run repeats \
             bit for bit. Progress goes to standard error, the --json summary to standard output.
@@ -38,8 +40,12 @@ struct Pretrain: ParsableCommand {
     var kvHeads: Int?
     @Option(help: "MLP width (intermediate_size); default: 8/3 × dim rounded up to a multiple of 16.")
     var hidden: Int?
-    @Option(help: "Vocabulary size; default: 256 for --text, the largest id + 1 for --tokens.")
+    @Option(help: "Vocabulary size; default: the tokenizer's (1,000 for a new BPE tokenizer), 256 for byte-level text, the largest id + 1 for --tokens.")
     var vocab: Int?
+    @Option(help: "How --text becomes tokens: byte (UTF-8 bytes) or bpe (a byte-level BPE tokenizer trained on the text, saved with the model).")
+    var tokenizer: TokenizerChoice = .byte
+    @Option(name: .customLong("tokenizer-from"), help: "Use the tokenizer.json of this model directory instead of training one (implies --tokenizer bpe).")
+    var tokenizerFrom: String?
     @Flag(help: "Tie the LM head to the embedding matrix.") var tied = false
     @Option(name: .customLong("rope-theta"), help: "RoPE base.") var ropeTheta: Double = 10_000
 
@@ -63,8 +69,15 @@ struct Pretrain: ParsableCommand {
 
     @OptionGroup var compute: ComputeOptions
 
+    enum TokenizerChoice: String, CaseIterable, ExpressibleByArgument {
+        case byte, bpe
+    }
+
     func validate() throws {
         guard (text == nil) != (tokens == nil) else { throw ValidationError("give exactly one of --text FILE or --tokens FILE") }
+        if tokens != nil, tokenizer == .bpe || tokenizerFrom != nil {
+            throw ValidationError("--tokenizer and --tokenizer-from apply to --text; --tokens are ids already")
+        }
         for (name, value) in [("--dim", dim), ("--layers", layers), ("--heads", heads), ("--seq-len", seqLen),
                               ("--batch", batch), ("--accumulation", accumulation), ("--steps", steps), ("--log-every", logEvery)]
         where value <= 0 {
@@ -76,12 +89,18 @@ struct Pretrain: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        let stream = try text.map { try TokenFile.bytes(of: URL(fileURLWithPath: $0)) }
+        let bpe = try textTokenizer()
+        let stream = try bpe.map { try encode(textFile: text!, with: $0) }
+            ?? text.map { try TokenFile.bytes(of: URL(fileURLWithPath: $0)) }
             ?? TokenFile.ids(of: URL(fileURLWithPath: tokens!))
         guard stream.count > seqLen else {
             throw CommandError("the training data has \(stream.count) tokens; it needs more than --seq-len (\(seqLen))")
         }
-        let modelConfig = try makeConfig(largestID: Int(stream.max() ?? 0))
+        var modelConfig = try makeConfig(largestID: Int(stream.max() ?? 0), tokenizer: bpe)
+        if bpe != nil, config == nil {
+            modelConfig.bosTokenID = Int(SpecialToken.bos.id)
+            modelConfig.eosTokenID = Int(SpecialToken.eos.id)
+        }
         if let bad = stream.first(where: { Int($0) >= modelConfig.vocabSize }) {
             throw CommandError("token id \(bad) in the data is outside the vocabulary (0..<\(modelConfig.vocabSize))")
         }
@@ -107,18 +126,47 @@ struct Pretrain: ParsableCommand {
             throw CommandError("training diverged at step \(summary.steps) (loss \(summary.finalLoss)); try a lower --lr")
         }
         try model.save(to: URL(fileURLWithPath: out))
+        try bpe?.savePretrained(to: URL(fileURLWithPath: out), modelMaxLength: modelConfig.maxSeqLen)
         printProgress(String(format: "wrote %@: final loss %.4f, %.0f tokens/s, %.1f s", out, summary.finalLoss, summary.tokensPerSecond, summary.wallSeconds))
         if json { try printJSON(summary) }
     }
 
-    func makeConfig(largestID: Int) throws -> LlamaConfig {
+    /// The BPE tokenizer for --text, read or trained; nil for byte-level text and for --tokens.
+    func textTokenizer() throws -> BPETokenizer? {
+        if let tokenizerFrom {
+            do {
+                return try BPETokenizer(contentsOf: URL(fileURLWithPath: tokenizerFrom).appendingPathComponent("tokenizer.json"))
+            } catch let error as TokenizerFileError {
+                throw CommandError("cannot load the tokenizer: \(error.description)")
+            }
+        }
+        guard tokenizer == .bpe, let text else { return nil }
+        let size = vocab ?? BPETokenizer.defaultVocabularySize
+        guard size >= SpecialToken.allCases.count + 256 else {
+            throw ValidationError("--vocab must be at least \(SpecialToken.allCases.count + 256) for a byte-level BPE tokenizer, got \(size)")
+        }
+        let documents = try String(contentsOfFile: text, encoding: .utf8).components(separatedBy: "\n\n")
+        let trained = BPETokenizer.train(texts: documents, vocabularySize: size)
+        printProgress("trained a BPE tokenizer of \(trained.vocabularySize) tokens on \(text)")
+        return trained
+    }
+
+    /// A text file as one token stream: its paragraphs encoded, each closed by </s>.
+    func encode(textFile path: String, with tokenizer: BPETokenizer) throws -> [Int32] {
+        guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CommandError("\(path): cannot be read as UTF-8 text")
+        }
+        return contents.components(separatedBy: "\n\n").flatMap { tokenizer.encode($0, addEOS: true) }
+    }
+
+    func makeConfig(largestID: Int, tokenizer: BPETokenizer?) throws -> LlamaConfig {
         if let config {
             let url = URL(fileURLWithPath: config)
             return try Llama.readConfig(from: url.deletingLastPathComponent(), file: url.lastPathComponent)
         }
         let result = LlamaConfig(
             dim: dim, hiddenDim: hidden ?? (dim * 8 / 3 + 15) / 16 * 16, nLayers: layers, nHeads: heads,
-            nKVHeads: kvHeads, vocabSize: vocab ?? (text != nil ? 256 : largestID + 1), maxSeqLen: seqLen,
+            nKVHeads: kvHeads, vocabSize: tokenizer?.vocabularySize ?? vocab ?? (text != nil ? 256 : largestID + 1), maxSeqLen: seqLen,
             ropeTheta: ropeTheta, tiedEmbeddings: tied)
         if let problem = result.problems().first { throw ValidationError("invalid model shape: \(problem)") }
         return result

@@ -6,13 +6,12 @@ import Model
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the log-probability of every token of a sequence given the ones before it.",
-        discussion: "For ids x₀…xₙ₋₁ prints n−1 numbers: logprobs[i] = log p(xᵢ₊₁ | x₀…xᵢ).")
+        discussion: "For tokens x₀…xₙ₋₁ (given as --ids, or as --text) prints n−1 numbers: logprobs[i] = log p(xᵢ₊₁ | x₀…xᵢ).")
 
     @Option(help: "A model directory (config.json + model.safetensors).")
     var model: String
 
-    @Option(help: "Token ids, comma- or space-separated, e.g. 1,2,3,4.")
-    var ids: String
+    @OptionGroup var input: InputOptions
 
     @OptionGroup var adapterOptions: AdapterOptions
 
@@ -29,10 +28,10 @@ struct Score: ParsableCommand {
     func run() throws {
         try compute.apply()
         let llama = try adapterOptions.attach(to: loadModel(model), capacityRows: loadConfig(model).maxSeqLen)
-        let tokens = try parseIDs(ids, vocabSize: llama.config.vocabSize)
-        guard tokens.count >= 2 else { throw ValidationError("--ids needs at least two tokens to score") }
+        let (tokens, _) = try input.tokens(model: model, vocabSize: llama.config.vocabSize)
+        guard tokens.count >= 2 else { throw ValidationError("the input has \(tokens.count) token(s); scoring needs at least two") }
         guard tokens.count <= llama.config.maxSeqLen else {
-            throw ValidationError("--ids has \(tokens.count) tokens, more than the model's max_position_embeddings (\(llama.config.maxSeqLen))")
+            throw ValidationError("the input has \(tokens.count) tokens, more than the model's max_position_embeddings (\(llama.config.maxSeqLen))")
         }
         let logprobs = llama.logProbabilities(of: tokens)
         if json { return try printJSON(Output(ids: tokens, logprobs: logprobs)) }
