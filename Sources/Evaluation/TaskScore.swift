@@ -5,6 +5,13 @@ public struct TaskScore: Codable, Sendable, Equatable {
     public let stderr: Double
     public let n: Int
 
+    /// A score computed elsewhere (read back from a report).
+    public init(score: Double, stderr: Double, n: Int) {
+        self.score = score
+        self.stderr = stderr
+        self.n = n
+    }
+
     public init(itemScores: [Double]) {
         n = itemScores.count
         guard n > 0 else { score = .nan; stderr = .nan; return }

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import Kernels
+import Model
+import TextData
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a model on the benchmark suite, as lm-evaluation-harness scores it.",
+        discussion: """
+            The article's six scores on the generated world (--seed picks it; use the seed the model \
+            was pretrained on): truthful-mc1, truthful-mc2 (TruthfulQA), causative (BLiMP), facts \
+            (MMLU global facts, on towns kept out of the instruction sets), arith-2ds, arith-4ds. \
+            Each is a mean over fixed items with its standard error; --floor also scores a unigram \
+            model of the world's corpus on the same items, the score that needs no context.
+
+            The tokenizer is the model directory's tokenizer.json.
+
+              sweep eval --model models/base --floor
+              sweep eval --model models/base --adapter adapters/qv --tasks facts,arith-2ds --json
+            """)
+
+    @Option(help: "A model directory (config.json, model.safetensors, tokenizer.json).")
+    var model: String
+
+    @OptionGroup var adapterOptions: AdapterOptions
+
+    @Option(help: "Comma-separated tasks: \(BenchmarkTask.allCases.map(\.rawValue).joined(separator: ",")) (default: all).")
+    var tasks = "all"
+
+    @Option(help: "Seed of the world the items come from.")
+    var seed: UInt64 = 1
+
+    @Option(help: "At most this many items per task (lm-eval's --limit), for quick checks.")
+    var limit: Int?
+
+    @Flag(help: "Also score the unigram baseline (token frequencies of the world's corpus) on the same items.")
+    var floor = false
+
+    @Flag(help: "Print one JSON object: {\"tasks\": {\"facts\": {\"score\": …, \"stderr\": …, \"n\": …}, …}}.")
+    var json = false
+
+    @OptionGroup var compute: ComputeOptions
+
+    func validate() throws {
+        do {
+            _ = try BenchmarkTask.parseList(tasks)
+        } catch let error as BenchmarkError {
+            throw ValidationError("--tasks: \(error.description)")
+        }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+    }
+
+    func run() throws {
+        try compute.apply()
+        let chosen = try BenchmarkTask.parseList(tasks)
+        let config = try loadConfig(model)
+        let tokenizer = try loadTokenizer()
+        guard tokenizer.vocabularySize <= config.vocabSize else {
+            throw CommandError("\(model)/tokenizer.json has \(tokenizer.vocabularySize) tokens, more than the model's vocab_size (\(config.vocabSize)): it is not this model's tokenizer")
+        }
+        let llama = try adapterOptions.attach(
+            to: loadModel(model), capacityRows: LlamaLanguageModel.adapterRows(maxLength: config.maxSeqLen))
+        var configuration = Benchmarks.Configuration.default
+        if let limit { configuration = configuration.limited(to: limit) }
+        let world = World(seed: seed)
+
+        let language = LlamaLanguageModel(model: llama, tokenizer: tokenizer)
+        let results = Benchmarks.run(model: language, tasks: chosen, world: world, configuration: configuration)
+        let work = language.statistics
+        printProgress(String(format: "scored %d requests (%d positions in %d passes) in %.2f s, %@", results.requestCount,
+                             work.positions, work.passes, results.seconds, BLAS.threadsDescription))
+        var floorResults: Benchmarks.Results?
+        if floor {
+            let unigram = UnigramLanguageModel(tokenizer: tokenizer, corpus: world.corpus().texts)
+            floorResults = Benchmarks.run(model: unigram, tasks: chosen, world: world, configuration: configuration)
+            printProgress(String(format: "scored the unigram floor (%d corpus tokens) in %.2f s",
+                                 unigram.counts.reduce(0, +), floorResults!.seconds))
+        }
+        let report = EvaluationReport(results: results, floor: floorResults, worldSeed: seed)
+        if json { return try printJSON(report) }
+        printTable(results: results, floor: floorResults)
+    }
+
+    func loadTokenizer() throws -> BPETokenizer {
+        let file = URL(fileURLWithPath: model).appendingPathComponent("tokenizer.json")
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw CommandError("\(model) has no tokenizer.json: the benchmarks are text, so they need the tokenizer the model was trained with (sweep pretrain --tokenizer bpe saves it beside the model)")
+        }
+        do {
+            return try BPETokenizer(contentsOf: file)
+        } catch let error as CustomStringConvertible {
+            throw CommandError("cannot load the tokenizer: \(error.description)")
+        }
+    }
+
+    /// task, score ± stderr, n, floor; metrics and breakdowns indented below their task.
+    func printTable(results: Benchmarks.Results, floor: Benchmarks.Results?) {
+        func cell(_ score: TaskScore) -> String {
+            String(format: "%.3f ± %.3f", score.score, score.stderr)
+        }
+        func line(_ name: String, _ score: TaskScore, floor: TaskScore?) {
+            let floorCell = floor.map { String(format: "%.3f", $0.score) } ?? ""
+            print(name.padding(toLength: 22, withPad: " ", startingAt: 0) + cell(score).padding(toLength: 16, withPad: " ", startingAt: 0)
+                  + String(format: "%5d", score.n) + "  " + floorCell)
+        }
+        print("task".padding(toLength: 22, withPad: " ", startingAt: 0) + "score ± stderr".padding(toLength: 16, withPad: " ", startingAt: 0)
+              + "    n" + (floor == nil ? "" : "  floor"))
+        for task in results.tasks {
+            guard let result = results[task] else { continue }
+            let floorResult = floor?[task]
+            line(task.rawValue, result.score, floor: floorResult?.score)
+            for (name, score) in result.metrics.sorted(by: { $0.key < $1.key }) {
+                line("  " + name, score, floor: floorResult?.metrics[name])
+            }
+            for (name, score) in result.breakdown.sorted(by: { breakdownOrder($0.key) < breakdownOrder($1.key) }) {
+                line("  " + name, score, floor: floorResult?.breakdown[name])
+            }
+        }
+    }
+
+    /// Exposures in numeric order (k=5 before k=10), verb groups from frequent to held out.
+    func breakdownOrder(_ key: String) -> (Int, String) {
+        if key.hasPrefix("k="), let k = Int(key.dropFirst(2)) { return (k, key) }
+        let groups = World.Verb.Group.allCases.map(\.rawValue)
+        return (groups.firstIndex(of: key) ?? groups.count, key)
+    }
+}

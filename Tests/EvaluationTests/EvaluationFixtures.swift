@@ -1,0 +1,40 @@
+import Evaluation
+import Model
+import TestSupport
+import TextData
+
+/// A tiny world, a BPE tokenizer trained on a few sentences and part of that world's corpus, and a
+/// tiny random Llama over the tokenizer's vocabulary: everything small enough for a debug build.
+enum EvaluationFixtures {
+    static let world = World(seed: 7, configuration: .tiny)
+
+    static let sentences = [
+        "Q: Who founded the town?\nA: The town was founded by a farmer.",
+        "Question: What is 59 minus 38?\nAnswer: 21",
+        "The girl broke the vase. The vase broke. The man arrived.",
+        "The main export of the town is wool, and the river flows through it.",
+    ]
+
+    static let tokenizer = BPETokenizer.train(
+        texts: sentences + world.corpus().texts.prefix(150), vocabularySize: 400)
+
+    /// C 16, H 32, 2 layers of 2 heads, 64 positions; weights moved far from their initialisation so
+    /// that the logits differ by O(1).
+    static let config = LlamaConfig(dim: 16, hiddenDim: 32, nLayers: 2, nHeads: 2,
+                                    vocabSize: tokenizer.vocabularySize, maxSeqLen: 64)
+
+    static func model(seed: UInt64 = 3) -> Llama { makeModel(config, seed: seed) }
+}
+
+/// A language model whose answers are given by a function of the request, for testing the metrics.
+final class StubLanguageModel: LanguageModel {
+    let tokenizer: BPETokenizer
+    let answer: (TokenizedRequest) -> LogLikelihood
+
+    init(tokenizer: BPETokenizer = EvaluationFixtures.tokenizer, answer: @escaping (TokenizedRequest) -> LogLikelihood) {
+        self.tokenizer = tokenizer
+        self.answer = answer
+    }
+
+    func logLikelihoods(tokenized requests: [TokenizedRequest]) -> [LogLikelihood] { requests.map(answer) }
+}
