@@ -103,6 +103,19 @@ import json, sys
 result = json.load(sys.stdin)
 assert result[\"ids\"][0] == 1 and len(result[\"ids\"]) > 2, result"' _ "$sweep" "$work/corpus.txt" "$work/bpe"
 
+python3 -c '
+import json, sys
+records = [{"instruction": "Which animal is number %d?" % (i % 6), "input": "", "output": "The %s." % a}
+           for i, a in enumerate(["fox", "dog", "cat", "owl", "elk", "yak"] * 4)]
+json.dump(records, open(sys.argv[1], "w"))' "$work/alpaca.json"
+check "finetune reads Alpaca JSON through the BPE tokenizer of the model and lowers the loss" bash -c '
+"$1" pretrain --text "$2" --tokenizer bpe --vocab 400 --dim 32 --layers 1 --seq-len 256 --steps 20 --lr 3e-3 --out "$3" --log-every 1000 2>/dev/null &&
+"$1" finetune --model "$3" --data "$4" --out "$5" --lr 1e-2 --batch 8 --passes 4 --json 2>/dev/null | python3 -c "
+import json, sys
+summary = json.load(sys.stdin)
+assert summary[\"tokens\"] > 0 and summary[\"losses\"][-1] < summary[\"losses\"][0], summary[\"losses\"]"' \
+    _ "$sweep" "$work/corpus.txt" "$work/bpe-alpaca" "$work/alpaca.json" "$work/alpaca-adapter"
+
 mkdir -p "$work/broken" && cp "$work/a/config.json" "$work/broken/"
 head -c 500 "$work/a/model.safetensors" > "$work/broken/model.safetensors"
 check "a truncated checkpoint is a clear error (exit 1, names the file)" bash -c '

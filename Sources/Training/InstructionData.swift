@@ -38,6 +38,13 @@ public struct InstructionExample: Equatable, Sendable {
 /// `response` (encoded by the caller's tokenizer) or id arrays `prompt_ids` and `response_ids`.
 public enum InstructionData {
     public static func load(from url: URL, encode: (String) -> [Int32]) throws -> [InstructionExample] {
+        try load(from: url, encode: encode, encodeResponse: encode)
+    }
+
+    /// As `load(from:encode:)`, with responses encoded on their own (as continuations: no <s>).
+    public static func load(
+        from url: URL, encode: (String) -> [Int32], encodeResponse: (String) -> [Int32]
+    ) throws -> [InstructionExample] {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw InstructionDataError(path: url.path, line: nil, problem: "cannot be read")
         }
@@ -52,7 +59,7 @@ public enum InstructionData {
                 throw fail("is not a JSON object")
             }
             if let prompt = object["prompt"] as? String, let response = object["response"] as? String {
-                examples.append(InstructionExample(prompt: encode(prompt), response: encode(response)))
+                examples.append(InstructionExample(prompt: encode(prompt), response: encodeResponse(response)))
             } else if let prompt = object["prompt_ids"] as? [Int], let response = object["response_ids"] as? [Int] {
                 examples.append(InstructionExample(prompt: prompt.map(Int32.init), response: response.map(Int32.init)))
             } else {

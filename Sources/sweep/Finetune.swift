@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Kernels
 import Model
+import TextData
 import Training
 
 /// How the frozen base is stored while fine-tuning.
@@ -117,6 +118,12 @@ struct Finetune: ParsableCommand {
         p.eos = base.config.eosTokenID.map(Int32.init)
         let examples = try loadExamples(vocabSize: base.config.vocabSize)
         let T = FineTuning.sequenceLength(examples: examples, parameters: p, model: base.config)
+        let truncated = examples.filter { $0.prompt.count > T }.count
+        if truncated == examples.count {
+            throw CommandError("every prompt is longer than the \(T) tokens the model takes: no response token is left to learn (a longer max_position_embeddings, shorter prompts, or a BPE tokenizer help)")
+        } else if truncated > 0 {
+            printProgress("warning: \(truncated) of \(examples.count) examples have prompts longer than \(T) tokens and teach nothing")
+        }
         let adapter = LoRA(config: p.lora, modelConfig: base.config, capacityRows: microBatch * T, seed: seed)
         let steps = (examples.count * passes + batch - 1) / batch
         printProgress("fine-tuning \(adapter.trainableParameters) adapter parameters (r \(rank), alpha \(alpha), \(p.lora.targets.sorted().map(\.rawValue).joined(separator: ","))) over a \(quant == .none ? "fp32" : quant.rawValue) base of \(base.config.dim)×\(base.config.nLayers): \(examples.count) examples × \(passes) pass(es) = \(steps) steps of \(batch), \(BLAS.threadsDescription)")
@@ -161,13 +168,43 @@ struct Finetune: ParsableCommand {
         print("  \("total".padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(format: "%12d", total)) B")
     }
 
+    /// The examples of --data, encoded with the model's tokenizer (or as bytes): Alpaca records
+    /// (instruction, input, output) through Lit-GPT's Alpaca prompt, or prompt/response pairs as they are.
     func loadExamples(vocabSize: Int) throws -> [InstructionExample] {
-        let examples = try InstructionData.load(from: URL(fileURLWithPath: data)) { text in text.utf8.map { Int32($0) } }
+        let url = URL(fileURLWithPath: data)
+        let encoding = try TextEncoding.of(modelDirectory: model, vocabSize: vocabSize)
+        let examples: [InstructionExample]
+        if try isAlpaca(url) {
+            let records: [InstructionRecord]
+            do {
+                records = try AlpacaFile.read(url)
+            } catch {
+                throw CommandError(error.description)
+            }
+            examples = records.map {
+                InstructionExample(prompt: encoding.encode($0.prompt), response: encoding.encodeContinuation($0.response))
+            }
+        } else {
+            examples = try InstructionData.load(from: url, encode: encoding.encode, encodeResponse: encoding.encodeContinuation)
+        }
         for (index, example) in examples.enumerated() {
             if let bad = (example.prompt + example.response).first(where: { Int($0) >= vocabSize || $0 < 0 }) {
                 throw CommandError("\(data): example \(index + 1) has token id \(bad), outside the model's vocabulary (0..<\(vocabSize))")
             }
         }
         return examples
+    }
+
+    /// Whether a data file holds Alpaca records: a JSON array, or JSON Lines whose first object has
+    /// an "instruction" key.
+    func isAlpaca(_ url: URL) throws -> Bool {
+        guard let bytes = FileManager.default.contents(atPath: url.path) else {
+            throw CommandError("\(url.path): cannot be read")
+        }
+        guard let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) else { return false }
+        if first == UInt8(ascii: "[") { return true }
+        let firstLine = bytes.prefix { $0 != UInt8(ascii: "\n") }
+        let object = (try? JSONSerialization.jsonObject(with: Data(firstLine))) as? [String: Any]
+        return object?["instruction"] != nil
     }
 }

@@ -36,6 +36,14 @@ enum TextEncoding {
         }
     }
 
+    /// Text that continues a sequence: no <s> in front.
+    func encodeContinuation(_ text: String) -> [Int32] {
+        switch self {
+        case .bpe(let tokenizer): tokenizer.encode(text)
+        case .bytes: text.utf8.map { Int32($0) }
+        }
+    }
+
     func decode(_ ids: [Int32]) -> String {
         switch self {
         case .bpe(let tokenizer): tokenizer.decode(ids, skipSpecialTokens: true)
