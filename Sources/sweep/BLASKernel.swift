@@ -3,7 +3,7 @@ import Kernels
 
 /// OpenBLAS chooses its kernels when the library loads, from the CPU it recognises. Debian's
 /// OpenBLAS 0.3.21 does not recognise some recent Intel CPUs and falls back to its generic
-/// "Prescott" (SSE3) kernels, about 3× slower here than its AVX-512 ones. In that case only, and
+/// "Prescott" (SSE3) kernels, 2–3× slower in full training here than its AVX-512 ones. In that case only, and
 /// only when OPENBLAS_CORETYPE is not set, the process starts itself again with the kernel that
 /// the CPU's instruction-set flags support. Setting OPENBLAS_CORETYPE (even to "Prescott") keeps
 /// OpenBLAS's choice; every run records the kernel it used.
