@@ -11,6 +11,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // OpenBLAS through pkg-config; `make setup` installs it.
@@ -35,11 +38,22 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["Model", "Adapters", "TextData", "Kernels"]),
         // Optimizers, schedules, data loading, pretraining and fine-tuning loops.
         .target(name: "Training", dependencies: ["Model", "Adapters", "Kernels"]),
+        // Experiment files (TOML): header, defaults, grid, derived knobs; expansion into runs with stable ids.
+        .target(name: "Experiments", dependencies: [
+            "JSON",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The results store: runs, metrics and loss curves in SQLite through GRDB.
+        .target(name: "ResultsStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Markdown tables and SVG charts rendered from stored runs, byte for byte repeatable.
+        .target(name: "Reports"),
         // The command-line interface: wiring only.
         .executableTarget(
             name: "sweep",
             dependencies: [
                 "Kernels", "Model", "Adapters", "Training", "TextData", "Evaluation",
+                "Experiments", "ResultsStore", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +66,9 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "TextData", "TestSupport"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "Training", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
     ],
     swiftLanguageModes: [.v6]
 )
