@@ -175,7 +175,7 @@ public struct EvaluationReport: Encodable, Sendable {
         }
     }
 
-    public let tasks: [String: Entry]
+    public private(set) var tasks: [String: Entry]
     public let worldSeed: UInt64
     public let seconds: Double
 
@@ -187,6 +187,11 @@ public struct EvaluationReport: Encodable, Sendable {
         self.tasks = tasks
         self.worldSeed = worldSeed
         seconds = results.seconds
+    }
+
+    /// Adds a score measured outside the benchmark suite ("heldout-loss").
+    public mutating func add(_ name: String, score: TaskScore, floor: TaskScore? = nil) {
+        tasks[name] = Entry(result: TaskResult(score: score), floor: floor.map { TaskResult(score: $0) })
     }
 
     enum CodingKeys: String, CodingKey { case tasks, worldSeed = "world_seed", seconds }

@@ -85,6 +85,13 @@ public struct TrainingProgress: Sendable, CustomStringConvertible {
     /// Tokens that carry a loss, per second so far.
     public let tokensPerSecond: Double
 
+    public init(result: Trainer.StepResult, totalSteps: Int, elapsedSeconds: Double, tokensPerSecond: Double) {
+        self.result = result
+        self.totalSteps = totalSteps
+        self.elapsedSeconds = elapsedSeconds
+        self.tokensPerSecond = tokensPerSecond
+    }
+
     public var etaSeconds: Double {
         elapsedSeconds / Double(result.step + 1) * Double(totalSteps - result.step - 1)
     }

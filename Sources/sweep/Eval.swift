@@ -35,6 +35,9 @@ struct Eval: ParsableCommand {
     @Option(help: "At most this many items per task (lm-eval's --limit), for quick checks.")
     var limit: Int?
 
+    @Option(help: "Also measure the held-out loss (nats per response token) of this built-in instruction set's held-out split: alpaca, lima or none.")
+    var heldout: HeldOutChoice = .alpaca
+
     @Flag(help: "Also score the unigram baseline (token frequencies of the world's corpus) on the same items.")
     var floor = false
 
@@ -78,9 +81,22 @@ struct Eval: ParsableCommand {
             printProgress(String(format: "scored the unigram floor (%d corpus tokens) in %.2f s",
                                  unigram.counts.reduce(0, +), floorResults!.seconds))
         }
-        let report = EvaluationReport(results: results, floor: floorResults, worldSeed: seed)
+        var report = EvaluationReport(results: results, floor: floorResults, worldSeed: seed)
+        var heldOutLoss: TaskScore?
+        if let set = heldout.set {
+            let examples = try InstructionSet.builtin(set, world: world).heldOutRecords
+                .map { $0.request(tokenizer: tokenizer, eos: config.eosTokenID.map(Int32.init)) }
+            heldOutLoss = HeldOutLoss.measure(model: language, examples: examples)
+            report.add(HeldOutLoss.taskName, score: heldOutLoss!)
+        }
         if json { return try printJSON(report) }
         printTable(results: results, floor: floorResults)
+        if let heldOutLoss { print(String(format: "%@%.3f ± %.3f  %5d", HeldOutLoss.taskName.padding(toLength: 22, withPad: " ", startingAt: 0), heldOutLoss.score, heldOutLoss.stderr, heldOutLoss.n)) }
+    }
+
+    enum HeldOutChoice: String, CaseIterable, ExpressibleByArgument {
+        case alpaca, lima, none
+        var set: InstructionSet.Builtin? { InstructionSet.Builtin(rawValue: rawValue) }
     }
 
     func loadTokenizer() throws -> BPETokenizer {

@@ -15,7 +15,7 @@ struct Sweep: ParsableCommand {
               sweep score --model models/tiny --ids 72,101,108,108,111 --json
               sweep generate --model models/tiny --ids 72,101 --max-new 20
             """,
-        subcommands: [Pretrain.self, Finetune.self, Score.self, Generate.self, Merge.self, Eval.self]
+        subcommands: [Base.self, Pretrain.self, DataCommand.self, Finetune.self, Score.self, Generate.self, Merge.self, Eval.self]
     )
 
     static func main() {

@@ -1,0 +1,233 @@
+import Experiments
+import Foundation
+import ResultsStore
+import Training
+
+/// Trains a plan's missing runs, each in a worker process, `jobs` at a time, and records every outcome
+/// in the store as it arrives. Runs are claimed atomically, so two sweeps on one database never train
+/// the same run; Ctrl-C stops the workers and puts their runs back to pending for the next invocation.
+final class SweepRunner: @unchecked Sendable {
+    let store: ResultsStore
+    let experiment: String
+    let baseDirectory: String
+    let jobs: Int
+    let threadsPerJob: Int
+    /// Run id → configuration, for the runs this sweep may claim.
+    let configurations: [String: RunConfiguration]
+    let labels: [String: String]
+
+    private let lock = NSLock()
+    private var running: [String: Process] = [:]
+    private var progress: [String: (step: Int, total: Int, loss: Double, tokensPerSecond: Double)] = [:]
+    private var lastPrinted = Date.distantPast
+    private var interrupted = false
+    private let started = Date()
+    private var finishedSeconds: [Double] = []
+    private var failures = 0
+
+    init(store: ResultsStore, experiment: String, baseDirectory: String, jobs: Int, threadsPerJob: Int,
+         runs: [(id: String, configuration: RunConfiguration, label: String)]) {
+        self.store = store
+        self.experiment = experiment
+        self.baseDirectory = baseDirectory
+        self.jobs = jobs
+        self.threadsPerJob = threadsPerJob
+        configurations = Dictionary(runs.map { ($0.id, $0.configuration) }, uniquingKeysWith: { a, _ in a })
+        labels = Dictionary(runs.map { ($0.id, $0.label) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    struct Summary {
+        var trained = 0
+        var failed = 0
+        var interrupted = false
+    }
+
+    /// Claims and trains pending runs until none is left (or Ctrl-C).
+    func run() throws -> Summary {
+        let counts = try store.statusCounts(experiment: experiment)
+        let toTrain = counts.pending
+        printProgress("\(experiment): \(counts.total) runs, \(counts.done) done, \(counts.failed) failed, \(toTrain) to train; \(jobs) job(s) × \(threadsPerJob) BLAS thread(s)")
+        guard toTrain > 0 else { return Summary() }
+
+        let interruption = installInterruptHandler()
+        defer { interruption.cancel(); signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL) }
+        let group = DispatchGroup()
+        let slots = DispatchSemaphore(value: jobs)
+        var summary = Summary()
+        var launched = 0
+        while !isInterrupted {
+            slots.wait()
+            if isInterrupted { slots.signal(); break }
+            guard let record = try store.claimNextPending(experiment: experiment, worker: ResultsStore.currentWorker) else {
+                slots.signal()
+                break
+            }
+            launched += 1
+            let index = launched
+            group.enter()
+            DispatchQueue.global().async {
+                defer { slots.signal(); group.leave() }
+                self.execute(record, index: index, of: toTrain)
+            }
+        }
+        group.wait()
+        lock.lock()
+        summary.trained = finishedSeconds.count
+        summary.failed = failures
+        summary.interrupted = interrupted
+        lock.unlock()
+        return summary
+    }
+
+    private var isInterrupted: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return interrupted
+    }
+
+    /// SIGINT/SIGTERM: stop claiming, stop the workers; their runs go back to pending.
+    private func installInterruptHandler() -> DispatchSourceSignal {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let handler = { [weak self] in
+            guard let self else { return }
+            self.lock.lock()
+            self.interrupted = true
+            let workers = Array(self.running.values)
+            self.lock.unlock()
+            printProgress("interrupted: stopping \(workers.count) worker(s); their runs stay pending for the next invocation")
+            for worker in workers where worker.isRunning { worker.terminate() }
+        }
+        source.setEventHandler(handler: handler)
+        source.resume()
+        let term = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
+        term.setEventHandler(handler: handler)
+        term.resume()
+        self.termSource = term
+        return source
+    }
+    private var termSource: DispatchSourceSignal?
+
+    /// One worker process for one claimed run, start to recorded outcome.
+    private func execute(_ record: RunRecord, index: Int, of total: Int) {
+        let id = record.id
+        let label = labels[id] ?? id
+        guard let configuration = configurations[id] else {
+            try? store.fail(runID: id, error: "claimed a run that is not in this plan", step: nil, curve: [])
+            return
+        }
+        let resultURL = FileManager.default.temporaryDirectory.appendingPathComponent("lora-sweep-\(id)-\(getpid()).json")
+        try? FileManager.default.removeItem(at: resultURL)
+        defer { try? FileManager.default.removeItem(at: resultURL) }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executablePath)
+        process.arguments = ["worker", "--base", baseDirectory, "--config", configuration.canonicalJSON,
+                             "--result", resultURL.path, "--threads", "\(threadsPerJob)"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_NUM_THREADS"] = "\(threadsPerJob)"
+        process.environment = environment
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        let begun = Date()
+        do {
+            try process.run()
+        } catch {
+            try? store.fail(runID: id, error: "cannot start the worker: \(error)", step: nil, curve: [])
+            return
+        }
+        lock.lock(); running[id] = process; lock.unlock()
+        printProgress("[\(index)/\(total)] \(label): started (run \(id))")
+
+        var errorText = Data()
+        let errorReader = DispatchQueue(label: "stderr-\(id)")
+        let errorDone = DispatchSemaphore(value: 0)
+        errorReader.async {
+            errorText = errors.fileHandleForReading.readDataToEndOfFile()
+            errorDone.signal()
+        }
+        readProgress(from: output.fileHandleForReading, id: id, label: label)
+        process.waitUntilExit()
+        errorDone.wait()
+        lock.lock(); running[id] = nil; progress[id] = nil; let stopped = interrupted; lock.unlock()
+
+        let seconds = Date().timeIntervalSince(begun)
+        let tail = String(decoding: errorText, as: UTF8.self).split(separator: "\n").suffix(3).joined(separator: " | ")
+        if let data = try? Data(contentsOf: resultURL), let outcome = try? jsonDecoder().decode(RunExecutor.Outcome.self, from: data) {
+            record(outcome, id: id, label: label, index: index, total: total, seconds: seconds)
+        } else if stopped {
+            _ = try? store.reset(runIDs: [id])
+        } else {
+            let cause = process.terminationReason == .uncaughtSignal
+                ? "the worker was killed by signal \(process.terminationStatus)" : "the worker exited with status \(process.terminationStatus)"
+            try? store.fail(runID: id, error: "\(cause)\(tail.isEmpty ? "" : ": \(tail)")", step: nil, curve: [])
+            lock.lock(); failures += 1; lock.unlock()
+            printProgress("[\(index)/\(total)] \(label): FAILED: \(cause)\(tail.isEmpty ? "" : ": \(tail)")")
+        }
+    }
+
+    private func record(_ outcome: RunExecutor.Outcome, id: String, label: String, index: Int, total: Int, seconds: Double) {
+        do {
+            if let error = outcome.error {
+                try store.fail(runID: id, error: error, step: outcome.failedStep, curve: outcome.curve)
+                lock.lock(); failures += 1; lock.unlock()
+                printProgress("[\(index)/\(total)] \(label): FAILED: \(error)")
+                return
+            }
+            try store.finish(runID: id, metrics: outcome.metrics, curve: outcome.curve,
+                             trainableParameters: outcome.trainableParameters, codeVersion: RunExecutor.numericsVersion,
+                             machine: outcome.machine)
+        } catch {
+            printProgress("[\(index)/\(total)] \(label): cannot record the outcome: \(error)")
+            return
+        }
+        lock.lock()
+        finishedSeconds.append(seconds)
+        let done = finishedSeconds.count + failures
+        let eta = finishedSeconds.reduce(0, +) / Double(finishedSeconds.count) * Double(total - done) / Double(jobs)
+        lock.unlock()
+        let loss = outcome.metrics.first { $0.name == "final-loss" }.map { String(format: "loss %.4f", $0.value) } ?? ""
+        printProgress("[\(index)/\(total)] \(label): done in \(formatDuration(seconds)), \(loss); sweep \(done)/\(total), eta \(formatDuration(eta))")
+    }
+
+    /// The worker's per-step JSON lines; a progress line at most every few seconds (every line when
+    /// standard error is not a terminal would flood a log).
+    private func readProgress(from handle: FileHandle, id: String, label: String) {
+        var buffer = Data()
+        while true {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = buffer[buffer.startIndex..<newline]
+                buffer.removeSubrange(buffer.startIndex...newline)
+                guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any],
+                      let step = object["step"] as? Int, let total = object["total"] as? Int else { continue }
+                let loss = (object["loss"] as? Double) ?? .nan
+                let speed = (object["tokens_per_second"] as? Double) ?? 0
+                lock.lock()
+                progress[id] = (step, total, loss, speed)
+                let due = Date().timeIntervalSince(lastPrinted) >= Self.progressInterval
+                if due { lastPrinted = Date() }
+                let snapshot = progress
+                lock.unlock()
+                if due { printStatus(snapshot) }
+            }
+        }
+    }
+
+    static let progressInterval = 5.0
+
+    private func printStatus(_ snapshot: [String: (step: Int, total: Int, loss: Double, tokensPerSecond: Double)]) {
+        let parts = snapshot.sorted { $0.key < $1.key }.map { id, p in
+            "\(labels[id] ?? id): step \(p.step)/\(p.total) loss \(String(format: "%.4f", p.loss)) \(String(format: "%.0f", p.tokensPerSecond)) tok/s"
+        }
+        printProgress("  " + parts.joined(separator: "  |  ") + "  (\(formatDuration(Date().timeIntervalSince(started))) elapsed)")
+    }
+
+    /// This executable, to start workers with.
+    static var executablePath: String {
+        Bundle.main.executablePath ?? CommandLine.arguments[0]
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import Kernels
+import Training
+
+/// One run in its own process, so a crash takes only that run and its peak RSS is its own. The sweep
+/// starts it; a user can too, to replay a run by hand.
+struct Worker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Execute one run of a sweep (what `sweep` starts per run; rarely typed by hand).",
+        discussion: """
+            Reads the run's resolved configuration (the canonical JSON of `sweep plan --json`), \
+            fine-tunes, scores and writes the outcome (metrics, loss curve, machine) as JSON to \
+            --result, atomically. Progress goes to standard output, one JSON object per step: \
+            {"step": …, "total": …, "loss": …, "tokens_per_second": …}. A diverged run is an outcome \
+            with an error, not a crash.
+            """,
+        shouldDisplay: false)
+
+    @Option(help: "The base model directory.") var base: String
+    @Option(help: "The run's configuration as JSON.") var config: String
+    @Option(help: "Where to write the outcome JSON.") var result: String
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        try compute.apply()
+        let configuration: RunConfiguration
+        do {
+            configuration = try JSONDecoder().decode(RunConfiguration.self, from: Data(config.utf8))
+        } catch {
+            throw CommandError("--config is not a run configuration: \(error)")
+        }
+        let executor = RunExecutor(baseDirectory: base, configuration: configuration)
+        let outcome = try executor.execute { report in
+            let line = String(format: "{\"step\":%d,\"total\":%d,\"loss\":%.6g,\"tokens_per_second\":%.1f}",
+                              report.result.step + 1, report.totalSteps, report.result.loss, report.tokensPerSecond)
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+        try outcome.write(to: URL(fileURLWithPath: result))
+    }
+}

@@ -1,0 +1,44 @@
+import Model
+import Testing
+@testable import Evaluation
+
+@Suite struct HeldOutLossTests {
+    @Test("The loss is total negative log-likelihood over total response tokens, with the ratio estimator's error")
+    func ratioOfSums() {
+        // Three examples: 2, 3 and 5 tokens costing 1, 6 and 3 nats.
+        let answers: [Int: (Double, Int)] = [1: (-1, 2), 2: (-6, 3), 3: (-3, 5)]
+        let model = StubLanguageModel { request in
+            let (logp, count) = answers[Int(request.continuation[0])]!
+            return LogLikelihood(logProbability: logp, isGreedy: false, tokenCount: count)
+        }
+        let examples = (1...3).map { TokenizedRequest(context: [1], continuation: [Int32($0)]) }
+        let loss = HeldOutLoss.measure(model: model, examples: examples)
+        #expect(loss.n == 3)
+        #expect(abs(loss.score - 1.0) < 1e-12)  // 10 nats / 10 tokens
+        // Residuals l − r·n: −1, 3, −2 → Σ² = 14; √(14 / (3·2)) / (10/3).
+        #expect(abs(loss.stderr - (14.0 / 6).squareRoot() / (10.0 / 3)) < 1e-12)
+    }
+
+    @Test("On a Llama it equals the training loss of the same response tokens, computed by the forward pass")
+    func matchesTrainingLoss() {
+        let llama = EvaluationFixtures.model()
+        let prompt: [Int32] = [1, 40, 41, 42, 43]
+        let response: [Int32] = [50, 51, 52, 2]
+        let loss = HeldOutLoss.measure(
+            model: LlamaLanguageModel(model: llama, tokenizer: EvaluationFixtures.tokenizer),
+            examples: [TokenizedRequest(context: prompt, continuation: response)])
+
+        // Given: one row whose targets ignore the prompt, as fine-tuning builds it.
+        let sequence = prompt + response
+        let T = sequence.count - 1
+        let inputs = Array(sequence.dropLast())
+        let targets = (0..<T).map { $0 + 1 >= prompt.count ? sequence[$0 + 1] : -100 }
+        let activations = LlamaActivations(config: llama.config, B: 1, T: T, training: false)
+        let expected = inputs.withUnsafeBufferPointer { i in
+            targets.withUnsafeBufferPointer { t in
+                llama.forward(tokens: i.baseAddress!, targets: t.baseAddress!, B: 1, T: T, activations: activations)!
+            }
+        }
+        #expect(abs(loss.score - Double(expected)) < 1e-4, "held-out \(loss.score), forward \(expected)")
+    }
+}
