@@ -1,0 +1,162 @@
+import JSON
+
+/// Every setting of one fine-tuning run, resolved: what a run's id is computed from.
+///
+/// `targets` holds projection names in the model's order (q, k, v, o, gate, up, down, head) with the
+/// groups expanded: attention → q, k, v, o; mlp → gate, up, down; all → the seven per-layer projections
+/// (the head only when named). `benchmarks` keeps the standard order of `ExperimentFile.allBenchmarks`.
+public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvertible {
+    public enum Quantization: String, Codable, CaseIterable, Sendable {
+        case none, nf4
+        case nf4DoubleQuantized = "nf4-dq"
+    }
+
+    public enum Optimizer: String, Codable, CaseIterable, Sendable {
+        case adamw, sgd
+    }
+
+    public enum Schedule: String, Codable, CaseIterable, Sendable {
+        case constant, cosine, linear
+    }
+
+    public var rank: Int
+    public var alpha: Double
+    public var dropout: Double
+    public var rslora: Bool
+    public var targets: [String]
+    public var quantization: Quantization
+    public var optimizer: Optimizer
+    public var lr: Double
+    public var schedule: Schedule
+    /// Optimizer steps.
+    public var warmup: Int
+    public var passes: Int
+    public var batch: Int
+    public var microBatch: Int
+    /// nil: the optimizer's default.
+    public var weightDecay: Double?
+    /// Largest global gradient norm; 0: no clipping.
+    public var clip: Double
+    public var maxLength: Int?
+    /// Train on the first N examples only; nil: all.
+    public var trainExamples: Int?
+    /// Items per benchmark task; nil: all.
+    public var evalLimit: Int?
+    public var seed: Int
+    public var dataset: String
+    public var benchmarks: [String]
+
+    public init(
+        rank: Int = 8, alpha: Double = 16, dropout: Double = 0.05, rslora: Bool = false, targets: [String] = ["q", "v"],
+        quantization: Quantization = .none, optimizer: Optimizer = .adamw, lr: Double = 3e-3,
+        schedule: Schedule = .cosine, warmup: Int = 0, passes: Int = 1, batch: Int = 8, microBatch: Int = 1,
+        weightDecay: Double? = nil, clip: Double = 1, maxLength: Int? = nil, trainExamples: Int? = nil,
+        evalLimit: Int? = nil, seed: Int = 1, dataset: String = "alpaca",
+        benchmarks: [String] = ExperimentFile.allBenchmarks
+    ) {
+        self.rank = rank
+        self.alpha = alpha
+        self.dropout = dropout
+        self.rslora = rslora
+        self.targets = Self.projections(targets) ?? targets
+        self.quantization = quantization
+        self.optimizer = optimizer
+        self.lr = lr
+        self.schedule = schedule
+        self.warmup = warmup
+        self.passes = passes
+        self.batch = batch
+        self.microBatch = microBatch
+        self.weightDecay = weightDecay
+        self.clip = clip
+        self.maxLength = maxLength
+        self.trainExamples = trainExamples
+        self.evalLimit = evalLimit
+        self.seed = seed
+        self.dataset = dataset
+        self.benchmarks = Self.standardOrder(benchmarks)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rank, alpha, dropout, rslora, targets, quantization, optimizer, lr, schedule, warmup, passes, batch
+        case microBatch = "micro_batch"
+        case weightDecay = "weight_decay"
+        case clip
+        case maxLength = "max_length"
+        case trainExamples = "train_examples"
+        case evalLimit = "eval_limit"
+        case seed, dataset, benchmarks
+    }
+
+    /// The projections a targets list names, in the model's order; nil if a name is unknown.
+    public static func projections(_ names: [String]) -> [String]? {
+        let order = ["q", "k", "v", "o", "gate", "up", "down", "head"]
+        var chosen = Set<String>()
+        for name in names {
+            switch name {
+            case "attention": chosen.formUnion(["q", "k", "v", "o"])
+            case "mlp": chosen.formUnion(["gate", "up", "down"])
+            case "all": chosen.formUnion(order.dropLast())
+            case _ where order.contains(name): chosen.insert(name)
+            default: return nil
+            }
+        }
+        return order.filter(chosen.contains)
+    }
+
+    static func standardOrder(_ benchmarks: [String]) -> [String] {
+        ExperimentFile.allBenchmarks.filter(benchmarks.contains)
+            + benchmarks.filter { !ExperimentFile.allBenchmarks.contains($0) }.sorted()
+    }
+
+    /// The knob's value as `description` and plan tables show it; nil when absent.
+    public func formatted(_ knob: Knob) -> String? {
+        switch knob {
+        case .rank: "\(rank)"
+        case .alpha: formatNumber(alpha)
+        case .dropout: formatNumber(dropout)
+        case .rslora: "\(rslora)"
+        case .targets: targets.joined(separator: ",")
+        case .quantization: quantization.rawValue
+        case .optimizer: optimizer.rawValue
+        case .lr: formatNumber(lr)
+        case .schedule: schedule.rawValue
+        case .warmup: "\(warmup)"
+        case .passes: "\(passes)"
+        case .batch: "\(batch)"
+        case .microBatch: "\(microBatch)"
+        case .weightDecay: weightDecay.map(formatNumber)
+        case .clip: formatNumber(clip)
+        case .maxLength: maxLength.map { "\($0)" }
+        case .trainExamples: trainExamples.map { "\($0)" }
+        case .evalLimit: evalLimit.map { "\($0)" }
+        case .seed: "\(seed)"
+        }
+    }
+
+    /// `rank=8 alpha=16 dropout=0.05 … seed=1 dataset=alpaca`: every knob that has a value, then the dataset.
+    public var description: String {
+        (Knob.allCases.compactMap { knob in formatted(knob).map { "\(knob.rawValue)=\($0)" } }
+            + ["dataset=\(dataset)"]).joined(separator: " ")
+    }
+
+    /// The configuration as a JSON object with the `CodingKeys` names; absent optional knobs are left out.
+    var jsonObject: JSONValue {
+        var object: [String: JSONValue] = [
+            "rank": .int(rank), "alpha": .double(alpha), "dropout": .double(dropout), "rslora": .bool(rslora),
+            "targets": .array(targets.map(JSONValue.string)), "quantization": .string(quantization.rawValue),
+            "optimizer": .string(optimizer.rawValue), "lr": .double(lr), "schedule": .string(schedule.rawValue),
+            "warmup": .int(warmup), "passes": .int(passes), "batch": .int(batch), "micro_batch": .int(microBatch),
+            "clip": .double(clip), "seed": .int(seed), "dataset": .string(dataset),
+            "benchmarks": .array(benchmarks.map(JSONValue.string)),
+        ]
+        if let weightDecay { object["weight_decay"] = .double(weightDecay) }
+        if let maxLength { object["max_length"] = .int(maxLength) }
+        if let trainExamples { object["train_examples"] = .int(trainExamples) }
+        if let evalLimit { object["eval_limit"] = .int(evalLimit) }
+        return .object(object)
+    }
+
+    /// The configuration as canonical JSON: keys sorted, no whitespace, numbers formatted one way.
+    public var canonicalJSON: String { CanonicalJSON.render(jsonObject) }
+}

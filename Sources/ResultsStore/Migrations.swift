@@ -1,0 +1,88 @@
+import GRDB
+
+/// The schema, built by named, forward-only migrations (never edit one that has shipped; add another).
+///
+/// | table             | key                  | columns                                                          |
+/// |-------------------|----------------------|------------------------------------------------------------------|
+/// | `experiments`     | name                 | purpose, source_path, source_text (TOML), metric,                |
+/// |                   |                      | higher_is_better (0/1), axes_json (["rank", …]), updated_at      |
+/// | `runs`            | id (16 hex)          | status (pending/running/done/failed), configuration_json,        |
+/// |                   |                      | rank, alpha, scale, targets ("q,v"), quantization, optimizer,    |
+/// |                   |                      | lr, schedule, passes, seed, trainable_parameters, code_version,  |
+/// |                   |                      | cpu, blas, threads, worker (host:pid), claimed_at, finished_at,  |
+/// |                   |                      | error, failed_step                                               |
+/// | `experiment_runs` | experiment, run_id   | sequence (registration order), axis_values_json                  |
+/// | `metrics`         | run_id, name         | value (NULL = NaN), stderr, n                                    |
+/// | `curves`          | run_id, step         | loss (NULL = NaN), lr                                            |
+///
+/// Times are UTC text ("2025-01-31 12:00:00.000"). Deleting a run deletes its metrics, curve and links.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-experiments-runs-metrics-curves") { db in
+            try db.execute(sql: """
+                CREATE TABLE experiments (
+                    name TEXT NOT NULL PRIMARY KEY,
+                    purpose TEXT NOT NULL,
+                    source_path TEXT NOT NULL,
+                    source_text TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    higher_is_better INTEGER NOT NULL,
+                    axes_json TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE TABLE runs (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    status TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (status IN ('pending', 'running', 'done', 'failed')),
+                    configuration_json TEXT NOT NULL,
+                    rank INTEGER NOT NULL,
+                    alpha REAL NOT NULL,
+                    scale REAL NOT NULL,
+                    targets TEXT NOT NULL,
+                    quantization TEXT NOT NULL,
+                    optimizer TEXT NOT NULL,
+                    lr REAL NOT NULL,
+                    schedule TEXT NOT NULL,
+                    passes INTEGER NOT NULL,
+                    seed INTEGER NOT NULL,
+                    trainable_parameters INTEGER,
+                    code_version TEXT,
+                    cpu TEXT,
+                    blas TEXT,
+                    threads INTEGER,
+                    worker TEXT,
+                    claimed_at TEXT,
+                    finished_at TEXT,
+                    error TEXT,
+                    failed_step INTEGER
+                );
+                CREATE INDEX runs_by_status ON runs (status);
+                CREATE TABLE experiment_runs (
+                    experiment TEXT NOT NULL REFERENCES experiments (name) ON DELETE CASCADE,
+                    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                    sequence INTEGER NOT NULL,
+                    axis_values_json TEXT NOT NULL,
+                    PRIMARY KEY (experiment, run_id)
+                );
+                CREATE INDEX experiment_runs_by_run ON experiment_runs (run_id);
+                CREATE TABLE metrics (
+                    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    value REAL,
+                    stderr REAL,
+                    n INTEGER,
+                    PRIMARY KEY (run_id, name)
+                );
+                CREATE TABLE curves (
+                    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                    step INTEGER NOT NULL,
+                    loss REAL,
+                    lr REAL NOT NULL,
+                    PRIMARY KEY (run_id, step)
+                );
+                """)
+        }
+        return migrator
+    }
+}
