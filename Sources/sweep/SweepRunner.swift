@@ -116,54 +116,29 @@ final class SweepRunner: @unchecked Sendable {
             try? store.fail(runID: id, error: "claimed a run that is not in this plan", step: nil, curve: [])
             return
         }
-        let resultURL = FileManager.default.temporaryDirectory.appendingPathComponent("lora-sweep-\(id)-\(getpid()).json")
-        try? FileManager.default.removeItem(at: resultURL)
-        defer { try? FileManager.default.removeItem(at: resultURL) }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executablePath)
-        process.arguments = ["worker", "--base", baseDirectory, "--config", configuration.canonicalJSON,
-                             "--result", resultURL.path, "--threads", "\(threadsPerJob)"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_NUM_THREADS"] = "\(threadsPerJob)"
-        process.environment = environment
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
+        let worker = WorkerProcess(baseDirectory: baseDirectory, configuration: configuration, threads: threadsPerJob)
         let begun = Date()
+        let finished: WorkerProcess.Finished
         do {
-            try process.run()
+            finished = try worker.run(started: { process in
+                self.lock.lock(); self.running[id] = process; self.lock.unlock()
+                printProgress("[\(index)/\(total)] \(label): started (run \(id))")
+            }, progress: { step in self.report(step, id: id) })
         } catch {
             try? store.fail(runID: id, error: "cannot start the worker: \(error)", step: nil, curve: [])
             return
         }
-        lock.lock(); running[id] = process; lock.unlock()
-        printProgress("[\(index)/\(total)] \(label): started (run \(id))")
-
-        var errorText = Data()
-        let errorReader = DispatchQueue(label: "stderr-\(id)")
-        let errorDone = DispatchSemaphore(value: 0)
-        errorReader.async {
-            errorText = errors.fileHandleForReading.readDataToEndOfFile()
-            errorDone.signal()
-        }
-        readProgress(from: output.fileHandleForReading, id: id, label: label)
-        process.waitUntilExit()
-        errorDone.wait()
         lock.lock(); running[id] = nil; progress[id] = nil; let stopped = interrupted; lock.unlock()
 
         let seconds = Date().timeIntervalSince(begun)
-        let tail = String(decoding: errorText, as: UTF8.self).split(separator: "\n").suffix(3).joined(separator: " | ")
-        if let data = try? Data(contentsOf: resultURL), let outcome = try? jsonDecoder().decode(RunExecutor.Outcome.self, from: data) {
+        if let outcome = finished.outcome {
             record(outcome, id: id, label: label, index: index, total: total, seconds: seconds)
         } else if stopped {
             _ = try? store.reset(runIDs: [id])
         } else {
-            let cause = process.terminationReason == .uncaughtSignal
-                ? "the worker was killed by signal \(process.terminationStatus)" : "the worker exited with status \(process.terminationStatus)"
-            try? store.fail(runID: id, error: "\(cause)\(tail.isEmpty ? "" : ": \(tail)")", step: nil, curve: [])
+            try? store.fail(runID: id, error: finished.failure, step: nil, curve: [])
             lock.lock(); failures += 1; lock.unlock()
-            printProgress("[\(index)/\(total)] \(label): FAILED: \(cause)\(tail.isEmpty ? "" : ": \(tail)")")
+            printProgress("[\(index)/\(total)] \(label): FAILED: \(finished.failure)")
         }
     }
 
@@ -191,30 +166,15 @@ final class SweepRunner: @unchecked Sendable {
         printProgress("[\(index)/\(total)] \(label): done in \(formatDuration(seconds)), \(loss); sweep \(done)/\(total), eta \(formatDuration(eta))")
     }
 
-    /// The worker's per-step JSON lines; a progress line at most every few seconds (every line when
-    /// standard error is not a terminal would flood a log).
-    private func readProgress(from handle: FileHandle, id: String, label: String) {
-        var buffer = Data()
-        while true {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = buffer[buffer.startIndex..<newline]
-                buffer.removeSubrange(buffer.startIndex...newline)
-                guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any],
-                      let step = object["step"] as? Int, let total = object["total"] as? Int else { continue }
-                let loss = (object["loss"] as? Double) ?? .nan
-                let speed = (object["tokens_per_second"] as? Double) ?? 0
-                lock.lock()
-                progress[id] = (step, total, loss, speed)
-                let due = Date().timeIntervalSince(lastPrinted) >= Self.progressInterval
-                if due { lastPrinted = Date() }
-                let snapshot = progress
-                lock.unlock()
-                if due { printStatus(snapshot) }
-            }
-        }
+    /// A progress line at most every few seconds, for all running workers at once.
+    private func report(_ step: WorkerProcess.Step, id: String) {
+        lock.lock()
+        progress[id] = (step.step, step.total, step.loss, step.tokensPerSecond)
+        let due = Date().timeIntervalSince(lastPrinted) >= Self.progressInterval
+        if due { lastPrinted = Date() }
+        let snapshot = progress
+        lock.unlock()
+        if due { printStatus(snapshot) }
     }
 
     static let progressInterval = 5.0
@@ -224,10 +184,5 @@ final class SweepRunner: @unchecked Sendable {
             "\(labels[id] ?? id): step \(p.step)/\(p.total) loss \(String(format: "%.4f", p.loss)) \(String(format: "%.0f", p.tokensPerSecond)) tok/s"
         }
         printProgress("  " + parts.joined(separator: "  |  ") + "  (\(formatDuration(Date().timeIntervalSince(started))) elapsed)")
-    }
-
-    /// This executable, to start workers with.
-    static var executablePath: String {
-        Bundle.main.executablePath ?? CommandLine.arguments[0]
     }
 }

@@ -1,0 +1,67 @@
+import Experiments
+import Foundation
+import Reports
+import ResultsStore
+
+/// Turns an experiment's rows in the results store into results/<name>.md and results/<name>/*.svg.
+/// It reads the database only (the experiment's TOML is stored there too), so reports can be
+/// regenerated anywhere the database is.
+enum ReportBuilder {
+    /// Writes the report; returns the Markdown file's path.
+    static func write(experiment name: String, store: ResultsStore, to directory: String) throws -> String {
+        let report = ExperimentReport.render(try input(experiment: name, store: store), chartDirectoryName: name)
+        let out = URL(fileURLWithPath: directory)
+        let charts = out.appendingPathComponent(name)
+        do {
+            try FileManager.default.createDirectory(at: charts, withIntermediateDirectories: true)
+            for file in report.files {
+                try Data(file.contents.utf8).write(to: charts.appendingPathComponent(file.name), options: .atomic)
+            }
+            let markdown = out.appendingPathComponent("\(name).md")
+            try Data(report.markdown.utf8).write(to: markdown, options: .atomic)
+            return markdown.path
+        } catch {
+            throw CommandError("cannot write the report under \(directory): \(error.localizedDescription)")
+        }
+    }
+
+    static func input(experiment name: String, store: ResultsStore) throws -> ExperimentReportInput {
+        guard let record = try store.experiment(named: name) else {
+            let known = try store.experiments().map(\.name)
+            throw CommandError("no experiment named \(name) in \(store.path)\(known.isEmpty ? "" : "; it holds \(known.joined(separator: ", "))")")
+        }
+        let file: ExperimentFile
+        do {
+            file = try ExperimentFile.parse(source: record.sourceText, path: record.sourcePath)
+        } catch {
+            throw CommandError("the stored copy of \(record.sourcePath) no longer parses: \(error)")
+        }
+        let axes = file.axes.map(\.knob)
+        var runs: [ReportRun] = []
+        var configurations: [RunConfiguration] = []
+        for run in try store.runs(experiment: name) {
+            guard let configuration = try? JSONDecoder().decode(RunConfiguration.self, from: Data(run.configurationJSON.utf8)) else {
+                throw CommandError("run \(run.id) has a configuration this version cannot read")
+            }
+            configurations.append(configuration)
+            var axisValues = try store.axisValues(experiment: name, runID: run.id)
+            axisValues["seed"] = nil
+            let metrics = try store.metrics(runID: run.id)
+            runs.append(ReportRun(
+                id: run.id, status: run.status.rawValue, seed: configuration.seed, axisValues: axisValues,
+                knobs: Dictionary(uniqueKeysWithValues: Knob.allCases.compactMap { knob in configuration.formatted(knob).map { (knob.rawValue, $0) } }),
+                metrics: Dictionary(metrics.map { ($0.name, MetricValue(value: $0.value, stderr: $0.stderr)) }, uniquingKeysWith: { a, _ in a }),
+                curve: try store.curve(runID: run.id).map { (step: $0.step, loss: $0.loss) },
+                trainableParameters: run.trainableParameters, error: run.error))
+        }
+        let fixed = Knob.allCases.filter { knob in
+            knob != .seed && !axes.contains(knob) && Set(configurations.map { $0.formatted(knob) ?? "-" }).count == 1
+        }
+        return ExperimentReportInput(
+            name: name, purpose: record.purpose, sourcePath: record.sourcePath, base: file.base, dataset: file.dataset,
+            metric: record.metric, higherIsBetter: record.higherIsBetter, axes: axes.map(\.rawValue) + ["seeds"],
+            axisValueOrder: Dictionary(uniqueKeysWithValues: file.axes.map { ($0.knob.rawValue, $0.values.map(\.description)) }),
+            fixedKnobs: fixed.compactMap { knob in configurations.first?.formatted(knob).map { (key: knob.rawValue, value: $0) } },
+            runs: runs)
+    }
+}
