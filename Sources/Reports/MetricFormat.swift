@@ -1,0 +1,67 @@
+/// How a metric's numbers are shown, chosen from its key.
+enum MetricFormat {
+    /// A benchmark score or a loss: three decimals.
+    case score
+    /// Bytes, shown as MB with one decimal ("peak-memory-bytes", any "…-bytes").
+    case bytes
+    /// Seconds, shown in s, min or h ("wall-seconds", any "…-seconds").
+    case seconds
+
+    init(metric: String) {
+        if metric.hasSuffix("-bytes") {
+            self = .bytes
+        } else if metric.hasSuffix("-seconds") {
+            self = .seconds
+        } else {
+            self = .score
+        }
+    }
+
+    /// One value.
+    func format(_ value: Double) -> String {
+        switch self {
+        case .score: NumberFormatting.fixed(value, decimals: 3)
+        case .bytes: NumberFormatting.megabytes(value)
+        case .seconds: NumberFormatting.duration(value)
+        }
+    }
+
+    /// "mean ± std", or the mean alone for one run.
+    func format(_ summary: Summary) -> String {
+        guard let std = summary.std else { return format(summary.mean) }
+        switch self {
+        case .score:
+            return NumberFormatting.fixed(summary.mean, decimals: 3) + " ± " + NumberFormatting.fixed(std, decimals: 3)
+        case .bytes: return NumberFormatting.megabytes(summary.mean, plusMinus: std)
+        case .seconds: return NumberFormatting.duration(summary.mean, plusMinus: std)
+        }
+    }
+
+    /// The unit charts plot in, and the divisor from the stored value to it.
+    var chartUnit: (suffix: String, divisor: Double) {
+        switch self {
+        case .score: ("", 1)
+        case .bytes: (" (MB)", 1e6)
+        case .seconds: (" (s)", 1)
+        }
+    }
+}
+
+/// The columns of the scores table, in the article's order.
+enum ScoreColumns {
+    /// Benchmark and loss columns: shown as mean ± std over seeds.
+    static let scores: [(metric: String, title: String)] = [
+        ("truthful-mc1", "TruthfulQA MC1"),
+        ("truthful-mc2", "TruthfulQA MC2"),
+        ("causative", "BLiMP causative"),
+        ("facts", "MMLU global facts"),
+        ("arith-2ds", "arithmetic 2ds"),
+        ("arith-4ds", "arithmetic 4ds"),
+        ("heldout-loss", "held-out loss"),
+    ]
+    /// Resource columns: shown as the mean over seeds.
+    static let resources: [(metric: String, title: String)] = [
+        ("peak-memory-bytes", "peak memory"),
+        ("wall-seconds", "time"),
+    ]
+}
