@@ -37,7 +37,14 @@ struct RunExecutor {
         let train = data.set.trainRecords.prefix(configuration.trainExamples ?? .max).map {
             InstructionExample(prompt: data.tokenizer.encode($0.prompt, addBOS: true), response: data.tokenizer.encode($0.response))
         }
+        guard !train.isEmpty else { throw CommandError("the dataset \(configuration.dataset) has no training examples") }
         let T = FineTuning.sequenceLength(examples: train, parameters: p, model: base.config)
+        let unlearnable = train.filter { $0.prompt.count >= T }.count
+        if unlearnable == train.count {
+            throw CommandError("every prompt is at least \(T) tokens long, the most the model takes: no response token is left to learn (a base model with a longer seq_len, or shorter prompts, help)")
+        } else if unlearnable > 0 {
+            FileHandle.standardError.write(Data("warning: \(unlearnable) of \(train.count) examples have prompts of \(T) tokens or more and teach nothing\n".utf8))
+        }
         let adapter = LoRA(config: p.lora, modelConfig: base.config, capacityRows: p.microBatchSize * T, seed: p.seed)
 
         var curve: [CurvePoint] = []

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Sweep: ParsableCommand {
@@ -15,11 +16,21 @@ struct Sweep: ParsableCommand {
               sweep score --model models/tiny --ids 72,101,108,108,111 --json
               sweep generate --model models/tiny --ids 72,101 --max-new 20
             """,
-        subcommands: [Base.self, Pretrain.self, DataCommand.self, Finetune.self, Score.self, Generate.self, Merge.self, Eval.self]
+        subcommands: [RunCommand.self, Plan.self, Report.self, Check.self, Base.self, Pretrain.self, DataCommand.self, Finetune.self, Score.self, Generate.self, Merge.self, Eval.self, Worker.self],
+        defaultSubcommand: RunCommand.self
     )
 
     static func main() {
         BLASKernel.restartWithSupportedKernelIfGeneric()
-        main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as ExitCodeError {
+            // Input the user must fix (an experiment file): status 2, one message, nothing written.
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            Foundation.exit(2)
+        } catch {
+            exit(withError: error)
+        }
     }
 }

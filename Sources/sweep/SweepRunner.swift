@@ -84,7 +84,7 @@ final class SweepRunner: @unchecked Sendable {
         return interrupted
     }
 
-    /// SIGINT/SIGTERM: stop claiming, stop the workers; their runs go back to pending.
+    /// SIGINT/SIGTERM: stop claiming, kill the workers (a run is all or nothing); their runs go back to pending.
     private func installInterruptHandler() -> DispatchSourceSignal {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
@@ -96,7 +96,7 @@ final class SweepRunner: @unchecked Sendable {
             let workers = Array(self.running.values)
             self.lock.unlock()
             printProgress("interrupted: stopping \(workers.count) worker(s); their runs stay pending for the next invocation")
-            for worker in workers where worker.isRunning { worker.terminate() }
+            for worker in workers where worker.isRunning { kill(worker.processIdentifier, SIGKILL) }
         }
         source.setEventHandler(handler: handler)
         source.resume()
@@ -109,8 +109,8 @@ final class SweepRunner: @unchecked Sendable {
     private var termSource: DispatchSourceSignal?
 
     /// One worker process for one claimed run, start to recorded outcome.
-    private func execute(_ record: RunRecord, index: Int, of total: Int) {
-        let id = record.id
+    private func execute(_ claimed: RunRecord, index: Int, of total: Int) {
+        let id = claimed.id
         let label = labels[id] ?? id
         guard let configuration = configurations[id] else {
             try? store.fail(runID: id, error: "claimed a run that is not in this plan", step: nil, curve: [])
@@ -133,7 +133,7 @@ final class SweepRunner: @unchecked Sendable {
         let seconds = Date().timeIntervalSince(begun)
         if let outcome = finished.outcome {
             record(outcome, id: id, label: label, index: index, total: total, seconds: seconds)
-        } else if stopped {
+        } else if stopped || finished.interrupted {
             _ = try? store.reset(runIDs: [id])
         } else {
             try? store.fail(runID: id, error: finished.failure, step: nil, curve: [])

@@ -24,6 +24,15 @@ struct Worker: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
+        // A sweep ignores and blocks SIGINT/SIGTERM to handle them itself (Dispatch's signal sources), and
+        // children inherit both: undo them here, so Ctrl-C stops a worker.
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &signals, nil)
         try compute.apply()
         let configuration: RunConfiguration
         do {

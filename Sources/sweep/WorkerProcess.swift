@@ -19,6 +19,8 @@ struct WorkerProcess {
         var outcome: RunExecutor.Outcome?
         /// "the worker was killed by signal 9: <last lines of its standard error>", when there is no outcome.
         var failure: String
+        /// Stopped by SIGINT, SIGTERM or SIGKILL (Ctrl-C, or the sweep stopping it): not the run's fault.
+        var interrupted = false
     }
 
     /// Runs the worker to its end; `started` gets the process (to terminate it on Ctrl-C).
@@ -61,7 +63,8 @@ struct WorkerProcess {
         let tail = String(decoding: errorText, as: UTF8.self).split(separator: "\n").suffix(3).joined(separator: " | ")
         let cause = process.terminationReason == .uncaughtSignal
             ? "the worker was killed by signal \(process.terminationStatus)" : "the worker exited with status \(process.terminationStatus)"
-        return Finished(outcome: nil, failure: cause + (tail.isEmpty ? "" : ": \(tail)"))
+        let interrupted = process.terminationReason == .uncaughtSignal && [SIGINT, SIGTERM, SIGKILL].contains(process.terminationStatus)
+        return Finished(outcome: nil, failure: cause + (tail.isEmpty ? "" : ": \(tail)"), interrupted: interrupted)
     }
 
     static func readLines(from handle: FileHandle, _ body: (Data) -> Void) {
