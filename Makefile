@@ -1,7 +1,7 @@
 # lora-sweep — every target installs what it needs first (`setup`), so each works on a fresh machine.
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev libsqlite3-dev pkg-config wordnet-base
+APT_PACKAGES := libopenblas-dev libsqlite3-dev sqlite3 pkg-config wordnet-base
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWEEP := .build/release/sweep

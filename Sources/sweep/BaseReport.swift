@@ -1,8 +1,113 @@
 import Foundation
+import Reports
 
 /// results/base.md: the base model's loss curve, benchmark scores beside their floors, tokens, time, size.
+/// Rendered from the files `sweep base` writes beside the model, so it can be redone without training.
 enum BaseReport {
+    /// The tasks in the article's order, with the names its table uses.
+    static let tasks = [
+        ("truthful-mc1", "TruthfulQA MC1 analogue"), ("truthful-mc2", "TruthfulQA MC2 analogue"),
+        ("causative", "BLiMP causative analogue"), ("facts", "MMLU global facts analogue"),
+        ("arith-2ds", "arithmetic 2ds"), ("arith-4ds", "arithmetic 4ds"),
+    ]
+
     static func write(modelDirectory: String, to path: String) throws {
-        throw CommandError("the base report renderer lands with the Reports module")
+        let directory = URL(fileURLWithPath: modelDirectory)
+        let recipe = try BaseRecord.read(BaseRecord.Recipe.self, from: directory.appendingPathComponent(BaseRecord.recipeFile))
+        let training = try BaseRecord.read(BaseRecord.Training.self, from: directory.appendingPathComponent(BaseRecord.trainingFile))
+        let evaluation = try readEvaluation(directory.appendingPathComponent(BaseRecord.evaluationFile))
+
+        let report = URL(fileURLWithPath: path)
+        let chartDirectory = report.deletingPathExtension().lastPathComponent
+        let chartURL = report.deletingLastPathComponent().appendingPathComponent(chartDirectory)
+        try FileManager.default.createDirectory(at: chartURL, withIntermediateDirectories: true)
+        try Data(lossChart(training).utf8).write(to: chartURL.appendingPathComponent("loss.svg"), options: .atomic)
+        try Data(markdown(recipe: recipe, training: training, evaluation: evaluation, modelDirectory: modelDirectory,
+                          chart: "\(chartDirectory)/loss.svg").utf8).write(to: report, options: .atomic)
+        printProgress("wrote \(path)")
+    }
+
+    /// task → (score, stderr, n, floor score).
+    static func readEvaluation(_ url: URL) throws -> [String: (score: Double, stderr: Double, n: Int, floor: Double?)] {
+        guard let data = try? Data(contentsOf: url),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let tasks = object["tasks"] as? [String: [String: Any]] else {
+            throw CommandError("\(url.path): missing or not an evaluation report (run `make base`)")
+        }
+        var result: [String: (Double, Double, Int, Double?)] = [:]
+        for (name, entry) in tasks {
+            let floor = (entry["floor"] as? [String: Any])?["score"] as? Double
+            result[name] = ((entry["score"] as? Double) ?? .nan, (entry["stderr"] as? Double) ?? .nan, (entry["n"] as? Int) ?? 0, floor)
+        }
+        return result
+    }
+
+    static func markdown(recipe: BaseRecord.Recipe, training: BaseRecord.Training,
+                         evaluation: [String: (score: Double, stderr: Double, n: Int, floor: Double?)],
+                         modelDirectory: String, chart: String) -> String {
+        func fixed(_ value: Double, _ decimals: Int = 3) -> String { NumberFormatting.fixed(value, decimals: decimals) }
+        var scores = MarkdownTable(headers: ["benchmark", "ours", "score ± stderr", "n", "floor (unigram)"],
+                                   alignments: [.left, .left, .right, .right, .right])
+        for (task, article) in tasks {
+            guard let entry = evaluation[task] else { continue }
+            scores.append([article, "`\(task)`", "\(fixed(entry.score)) ± \(fixed(entry.stderr))", "\(entry.n)",
+                           entry.floor.map { fixed($0) } ?? "—"])
+        }
+        var facts = MarkdownTable(headers: ["quantity", "value"], alignments: [.left, .right])
+        facts.append(["parameters", NumberFormatting.grouped(training.parameters)])
+        facts.append(["corpus tokens", NumberFormatting.grouped(training.corpusTokens)])
+        facts.append(["tokens trained on", "\(NumberFormatting.grouped(training.tokens)) (\(fixed(training.passes, 1)) passes)"])
+        facts.append(["optimizer steps", "\(NumberFormatting.grouped(training.steps)) of \(NumberFormatting.grouped(training.plannedSteps))"])
+        facts.append(["final training loss", fixed(Double(training.finalLoss))])
+        facts.append(["training time", NumberFormatting.duration(training.trainingSeconds)])
+        facts.append(["corpus and tokenizer time", NumberFormatting.duration(training.preparationSeconds)])
+        facts.append(["throughput", "\(NumberFormatting.grouped(Int(training.tokensPerSecond.rounded()))) tokens/s, \(training.blas)"])
+        facts.append(["recipe hash", "`\(recipe.sha256.prefix(16))`"])
+
+        return """
+            # The base model
+
+            Every experiment fine-tunes this model: a Llama pretrained from scratch by `make base` \
+            (`sweep base --recipe \(recipe.path)`) on WordNet's glosses and examples and the generated \
+            world. The files are in `\(modelDirectory)/`; `recipe.json` holds the recipe's hash, and a \
+            sweep warns when the recipe has changed since.
+
+            \(facts.render())
+            ## Benchmarks
+
+            Scored as lm-evaluation-harness scores them (`sweep eval --model \(modelDirectory) --floor`). \
+            The floor is a unigram model of the world's corpus on the same items: the score of word \
+            frequencies alone, with no context. A base model should sit between floor and ceiling, so \
+            fine-tuning can move it either way; 4-digit arithmetic stays at the floor at this scale, as \
+            the notes predicted.
+
+            \(scores.render())
+            ## Training loss
+
+            ![training loss](\(chart))
+
+            ## Recipe
+
+            ```
+            \(recipe.settings.trimmingCharacters(in: .newlines))
+            ```
+
+            """
+    }
+
+    static func lossChart(_ training: BaseRecord.Training) -> String {
+        // At most ~250 points keep the file small; the mean over each window keeps the shape honest.
+        let window = max(1, training.losses.count / 250)
+        var points: [SVGChart.Point] = []
+        var start = 0
+        while start < training.losses.count {
+            let slice = training.losses[start..<min(start + window, training.losses.count)]
+            let mean = slice.reduce(0) { $0 + Double($1) } / Double(slice.count)
+            points.append(SVGChart.Point(x: Double(start + slice.count), y: mean))
+            start += window
+        }
+        return SVGChart(title: "Base model pretraining loss", xLabel: "optimizer step", yLabel: "cross-entropy (nats per token)",
+                        xAxis: .linear, series: [SVGChart.Series(label: "training loss (mean over \(window) steps)", points: points)])
+            .render()
     }
 }

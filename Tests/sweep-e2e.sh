@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# End-to-end checks of the sweep harness: the real binary, a tiny base model, a tiny grid, a temporary
+# database. Run by `make test`:
+#   bash Tests/sweep-e2e.sh .build/release/sweep
+# Ends with "sweep e2e: N passed, M failed"; exit status 1 if anything failed.
+set -uo pipefail
+sweep=$(realpath "${1:-.build/release/sweep}")
+fixtures=$(realpath "$(dirname "$0")/fixtures")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+passed=0 failed=0
+check() {  # check "description" command…
+    local description=$1; shift
+    if "$@" >"$work/out" 2>&1; then
+        passed=$((passed + 1)); echo "ok    $description"
+    else
+        failed=$((failed + 1)); echo "FAIL  $description"; sed 's/^/      /' "$work/out" | tail -20
+    fi
+}
+runs_with_status() {  # runs_with_status DB EXPERIMENT STATUS
+    sqlite3 "$1" "select count(*) from runs join experiment_runs on id = run_id where experiment = '$2' and status = '$3'"
+}
+
+"$sweep" base --recipe "$fixtures/tiny-base.toml" --out base --report base.md 2>base.log || { cat base.log; exit 1; }
+sed "s|BASE|$work/base|" "$fixtures/tiny-grid.toml" > grid.toml
+
+check "plan --json lists 8 runs with ids and resolved configurations (alpha = 2 * rank resolved)" python3 -c '
+import json, subprocess, sys
+plan = json.loads(subprocess.run([sys.argv[1], "plan", "grid.toml", "--json"], check=True, capture_output=True).stdout)
+runs = plan["runs"]
+assert len(runs) == 8 and len({r["id"] for r in runs}) == 8, runs
+assert sorted({(r["config"]["rank"], r["config"]["alpha"]) for r in runs}) == [(2, 2), (2, 4), (4, 4), (4, 8)], runs' "$sweep"
+
+check "the same run in two files has the same id" bash -c '
+sed "s/name = \"tiny-grid\"/name = \"other\"/; s/rank = \[2, 4\]/rank = [4, 8]/" grid.toml > other.toml
+comm -12 <("$1" plan grid.toml --json | python3 -c "import json,sys; [print(r[\"id\"]) for r in json.load(sys.stdin)[\"runs\"]]" | sort) \
+         <("$1" plan other.toml --json | python3 -c "import json,sys; [print(r[\"id\"]) for r in json.load(sys.stdin)[\"runs\"]]" | sort) | wc -l | grep -qx 4' _ "$sweep"
+
+"$sweep" grid.toml --db runs.sqlite --out results --jobs 2 >first.log 2>&1
+check "a sweep trains every run once, records them done and renders the report" bash -c '
+test "$(sqlite3 runs.sqlite "select count(*) from runs where status = '"'"'done'"'"'")" = 8 &&
+test "$(grep -c ": started" first.log)" = 8 && grep -q "^| 4 " results/tiny-grid.md && test -s results/tiny-grid/loss.svg'
+check "every run has its benchmark scores with standard errors, held-out loss, curve and memory" bash -c '
+test "$(sqlite3 runs.sqlite "select count(*) from metrics where name in ('"'"'facts'"'"', '"'"'arith-2ds'"'"', '"'"'heldout-loss'"'"') and stderr is not null")" = 24 &&
+test "$(sqlite3 runs.sqlite "select count(distinct run_id) from curves")" = 8 &&
+test "$(sqlite3 runs.sqlite "select count(*) from metrics where name = '"'"'peak-memory-bytes'"'"' and value > 0")" = 8'
+
+"$sweep" grid.toml --db runs.sqlite --out results >second.log 2>&1
+check "a second invocation trains nothing" bash -c '! grep -q ": started" second.log && grep -q "0 to train" second.log'
+
+victim=$(sqlite3 runs.sqlite "select id from runs order by id limit 1")
+sqlite3 runs.sqlite "pragma foreign_keys = on; delete from runs where id = '$victim'"
+"$sweep" grid.toml --db runs.sqlite --out results >third.log 2>&1
+check "deleting one run's row retrains exactly that run" bash -c '
+test "$(grep -c ": started" third.log)" = 1 && grep -q "started (run '"$victim"')" third.log &&
+test "$(sqlite3 runs.sqlite "select count(*) from runs where status = '"'"'done'"'"'")" = 8'
+
+check "sweep report from the database alone is byte-identical, here and elsewhere" bash -c '
+"$1" report --db runs.sqlite --out again >/dev/null && diff -r results again &&
+mkdir -p elsewhere && cp runs.sqlite elsewhere/ && cd elsewhere && "$1" report tiny-grid --db runs.sqlite --out r >/dev/null && diff -r ../results r' _ "$sweep"
+
+check "sweep check passes: spreads within tolerance and seed 1 replays bit for bit" "$sweep" check grid.toml --db runs.sqlite
+sed 's/heldout-loss = 0.5/heldout-loss = 0.0/' grid.toml > strict.toml
+check "sweep check exits 1 on a spread beyond its tolerance" bash -c '
+"$1" check strict.toml --db runs.sqlite > strict.out 2>&1; test $? = 1 && grep -q VIOLATION strict.out' _ "$sweep"
+
+printf 'name = "bad"\npurpose = "typo"\nbase = "%s"\n[grid]\nrnak = [2, 4]\n' "$work/base" > bad.toml
+check "an experiment file with an unknown key exits 2, names file, line and key, and writes no database" bash -c '
+"$1" bad.toml --db fresh.sqlite > bad.out 2>&1; test $? = 2 && grep -q "bad.toml:5" bad.out && grep -q "rank" bad.out && test ! -e fresh.sqlite' _ "$sweep"
+
+sed 's/name = "tiny-grid"/name = "diverging"/; s/lr = 1e-2/lr = 3e38\nclip = 0/; s/rank = \[2, 4\]/rank = [2]/' grid.toml > diverging.toml
+"$sweep" diverging.toml --db runs.sqlite --out results >diverging.log 2>&1
+check "a run with an absurd learning rate is recorded as diverged, and the sweep goes on" bash -c '
+test "$(sqlite3 runs.sqlite "select count(*) from runs join experiment_runs on id = run_id where experiment = '"'"'diverging'"'"' and status = '"'"'failed'"'"' and error like '"'"'diverged at step%'"'"'")" -ge 1 &&
+test "$(sqlite3 runs.sqlite "select count(*) from runs join experiment_runs on id = run_id where experiment = '"'"'diverging'"'"' and status in ('"'"'done'"'"', '"'"'failed'"'"')")" = 4 &&
+grep -q "Failed runs" results/diverging.md && grep -q "diverged" results/diverging.md'
+
+sed 's/name = "tiny-grid"/name = "interrupted"/; s/train_examples = 40/train_examples = 400\npasses = 4/' grid.toml > long.toml
+"$sweep" long.toml --db runs.sqlite --out results --jobs 2 >long.log 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do grep -q "step" long.log 2>/dev/null && break; sleep 0.2; done
+kill -INT $pid; wait $pid; status=$?
+check "Ctrl-C stops the sweep (status 130) and leaves no run marked running" bash -c '
+test '"$status"' = 130 && test "$(sqlite3 runs.sqlite "select count(*) from runs where status = '"'"'running'"'"'")" = 0'
+"$sweep" long.toml --db runs.sqlite --out results --jobs 2 >resumed.log 2>&1
+check "the next invocation resumes: every run done once, none twice" bash -c '
+test "$(sqlite3 runs.sqlite "select count(*) from runs join experiment_runs on id = run_id where experiment = '"'"'interrupted'"'"' and status = '"'"'done'"'"'")" = 8 &&
+test "$(grep -c ": started" resumed.log)" -lt 8 && test "$(sqlite3 runs.sqlite "pragma integrity_check")" = ok'
+
+echo "sweep e2e: $passed passed, $failed failed"
+test "$failed" -eq 0
