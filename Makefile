@@ -5,9 +5,8 @@ APT_PACKAGES := libopenblas-dev libsqlite3-dev sqlite3 pkg-config wordnet-base
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWEEP := .build/release/sweep
-DEMO_MODEL := results/models/demo
 
-.PHONY: setup build release test unit-test smoke-test sweep parity parity-setup clean
+.PHONY: setup build release test unit-test smoke-test sweep-test consistency sweep base parity parity-setup clean
 
 ## setup: install the missing system packages (apt-get, non-interactive, idempotent; run as root or with sudo)
 setup:
@@ -28,8 +27,9 @@ build: setup
 release: setup
 	$(SWIFT) build -c release
 
-## test: unit tests (debug build, tiny sizes), then end-to-end checks of the release binary
-test: unit-test smoke-test
+## test: unit tests (debug build, tiny sizes), then end-to-end checks of the release binary, then the
+## seed-consistency check of experiments/consistency.toml on the committed base model (a fresh database)
+test: unit-test smoke-test sweep-test consistency
 
 unit-test: setup
 	$(SWIFT) test
@@ -37,14 +37,21 @@ unit-test: setup
 smoke-test: release
 	bash Tests/smoke.sh $(SWEEP)
 
-## sweep: the main job. Until the sweep harness lands: pretrain a demo model on text shipped with Debian
+sweep-test: release
+	bash Tests/sweep-e2e.sh $(SWEEP)
+
+consistency: release
+	@db=$$(mktemp -d)/consistency.sqlite; $(SWEEP) check experiments/consistency.toml --db $$db --jobs 2; \
+	  status=$$?; rm -rf $$(dirname $$db); exit $$status
+
+## sweep: the main job: experiments/alpha-rank.toml on the committed base model (results/base), two runs
+## at a time, recorded in results/runs.sqlite and rendered to results/alpha-rank.md
 sweep: release
-	cat /usr/share/common-licenses/GPL-3 /usr/share/common-licenses/Apache-2.0 > /tmp/lora-sweep-demo.txt
-	$(SWEEP) pretrain --text /tmp/lora-sweep-demo.txt --dim 128 --layers 4 --heads 4 --batch 8 --seq-len 128 \
-	  --steps 200 --lr 2e-3 --warmup 20 --log-every 20 --out $(DEMO_MODEL)
-	@echo "The demo model continues \"The \":"
-	@$(SWEEP) generate --model $(DEMO_MODEL) --ids 84,104,101,32 --max-new 60 | \
-	  python3 -c 'import sys; print("The " + bytes(int(i) for i in sys.stdin.read().split(",")).decode("utf-8", "replace"))'
+	$(SWEEP) experiments/alpha-rank.toml --jobs 2
+
+## base: pretrain the base model from experiments/base.toml into results/base, with results/base.md
+base: release
+	$(SWEEP) base --recipe experiments/base.toml --out results/base --report results/base.md
 
 ## parity: compare log-probabilities with PyTorch transformers in both directions (installs torch into .venv)
 parity: release parity-setup

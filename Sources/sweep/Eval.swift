@@ -57,6 +57,7 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         try compute.apply()
+        BaseModel.warnIfStale(model)
         let chosen = try BenchmarkTask.parseList(tasks)
         let config = try loadConfig(model)
         let tokenizer = try loadTokenizer()

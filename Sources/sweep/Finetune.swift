@@ -37,19 +37,22 @@ struct Finetune: ParsableCommand {
             tokens only. Each optimizer step accumulates --batch / --micro-batch micro-batches; \\
             --passes shuffled passes go over the data.
 
-            --data is JSON Lines, one example per line: {"prompt": "…", "response": "…"} (text, \\
-            read as UTF-8 byte ids until the tokenizer lands) or {"prompt_ids": […], "response_ids": […]}.
+            --data is alpaca or lima (the built-in instruction sets), Alpaca JSON or JSON Lines \\
+            ({"instruction", "input", "output"}, through Lit-GPT's Alpaca prompt), or JSON Lines of \\
+            {"prompt": "…", "response": "…"} (text, encoded with the model's tokenizer.json) or \\
+            {"prompt_ids": […], "response_ids": […]}.
 
             The adapter directory holds adapter_config.json and adapter_model.safetensors as PEFT \\
             writes them, plus lora_sweep.json with the run's metrics.
 
             The article's default, scaled down:
-              sweep finetune --model models/base --data alpaca.jsonl --out adapters/qv \\\\
+              sweep finetune --model results/base --data alpaca --out adapters/qv \\\\
                 --rank 8 --alpha 16 --targets q,v --lr 3e-4 --batch 128 --micro-batch 1 --warmup 100
             """)
 
     @Option(help: "The base model directory.") var model: String
-    @Option(help: "Instruction examples, JSON Lines.") var data: String
+    @Option(help: "Instruction examples: alpaca or lima (the built-in sets' training splits, from the base model's world), or a file of Alpaca JSON/JSONL or prompt/response JSON Lines.")
+    var data: String
     @Option(help: "Directory to write the adapter to.") var out: String
 
     @Option(help: "LoRA rank r.") var rank = 8
@@ -112,6 +115,7 @@ struct Finetune: ParsableCommand {
 
     func run() throws {
         try compute.apply()
+        BaseModel.warnIfStale(model)
         var p = try parameters()
         if predictMemory { return try printPrediction(p) }
         let base = try quant.prepare(loadModel(model))
@@ -174,7 +178,12 @@ struct Finetune: ParsableCommand {
         let url = URL(fileURLWithPath: data)
         let encoding = try TextEncoding.of(modelDirectory: model, vocabSize: vocabSize)
         let examples: [InstructionExample]
-        if try isAlpaca(url) {
+        if let builtin = InstructionSet.Builtin(rawValue: data), !FileManager.default.fileExists(atPath: data) {
+            let records = try RunData.load(dataset: builtin.rawValue, baseDirectory: model).set.trainRecords
+            examples = records.map {
+                InstructionExample(prompt: encoding.encode($0.prompt), response: encoding.encodeContinuation($0.response))
+            }
+        } else if try isAlpaca(url) {
             let records: [InstructionRecord]
             do {
                 records = try AlpacaFile.read(url)
