@@ -21,7 +21,7 @@ struct Check: ParsableCommand {
 
     @Argument(help: "An experiment file with a [check] table.") var file: String
     @Option(help: "The results database.") var db = ExperimentSession.defaultDatabase
-    @Option(help: "Runs to train at once.") var jobs = 1
+    @Option(help: "Runs to train at once (default: the number of cores).") var jobs = ProcessInfo.processInfo.activeProcessorCount
 
     func run() throws {
         let session = try ExperimentSession.open(path: file, database: db, allowLarge: false)
@@ -31,10 +31,9 @@ struct Check: ParsableCommand {
         }
         try session.register()
         _ = try session.store.releaseRunning(where: ResultsStore.localWorkerIsDead)
-        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
         let runner = SweepRunner(
             store: session.store, experiment: session.file.name, baseDirectory: session.file.base, jobs: jobs,
-            threadsPerJob: threads, runs: session.plan.runs.map { ($0.id, $0.run.configuration, RunCommand.label($0.run, session)) })
+            threadsPerJob: SweepRunner.threadsPerRun, runs: session.plan.runs.map { ($0.id, $0.run.configuration, RunCommand.label($0.run, session)) })
         if try runner.run().interrupted { throw ExitCode(130) }
 
         var violations = 0
@@ -45,7 +44,7 @@ struct Check: ParsableCommand {
             print(String(format: "%-12.4g %-12.4g ", row.spread, row.tolerance) + (ok ? "ok" : "VIOLATION").padding(toLength: 11, withPad: " ", startingAt: 0) + row.name)
         }
         if let seed = check.reproduceSeed {
-            let (name, ok, detail) = try replay(session, seed: seed, threads: threads)
+            let (name, ok, detail) = try replay(session, seed: seed)
             if !ok { violations += 1 }
             print(detail.padding(toLength: 25, withPad: " ", startingAt: 0) + " " + (ok ? "ok" : "VIOLATION").padding(toLength: 11, withPad: " ", startingAt: 0) + name)
         }
@@ -80,14 +79,14 @@ struct Check: ParsableCommand {
     }
 
     /// Trains the first run with `seed` again, outside the database, and compares loss curves exactly.
-    func replay(_ session: ExperimentSession, seed: Int, threads: Int) throws -> (String, Bool, String) {
+    func replay(_ session: ExperimentSession, seed: Int) throws -> (String, Bool, String) {
         guard let entry = session.plan.runs.first(where: { $0.run.configuration.seed == seed }) else {
             throw ExitCodeError.badInput("\(file): reproduce_seed \(seed) is not among the runs' seeds")
         }
         let stored = try session.store.curve(runID: entry.id)
-        // OpenBLAS splits some small products differently with another thread count, which changes
-        // the last bits: the replay uses the thread count the run was trained with.
-        let threads = try session.store.run(id: entry.id)?.machine?.threads ?? threads
+        // OpenBLAS rounds some small products differently with another thread count: the replay uses
+        // the thread count the run was trained with.
+        let threads = try session.store.run(id: entry.id)?.machine?.threads ?? SweepRunner.threadsPerRun
         printProgress("replaying run \(entry.id) (\(RunCommand.label(entry.run, session))) with \(threads) BLAS thread(s) to compare its loss curve")
         let finished = try WorkerProcess(baseDirectory: session.file.base, configuration: entry.run.configuration, threads: threads)
             .run(started: { _ in }, progress: { _ in })

@@ -12,19 +12,25 @@ struct RunCommand: ParsableCommand {
             Each file's grid expands into runs (see `sweep plan`); a run's id hashes its whole \
             configuration with the base model's and the data's hashes, so a run already in the database \
             is never trained twice, and a second invocation of a finished sweep trains nothing. Each run \
-            executes in its own worker process; --jobs N runs N at once with cores / N BLAS threads each. \
+            executes in its own worker process with one BLAS thread (see below); --jobs N runs N at once \
+            (default: one per core). \
             A run that crashes or diverges is recorded as failed and the sweep goes on. Ctrl-C stops \
             cleanly: the next invocation resumes. After a file's runs, results/<name>.md and its charts \
             are rendered from the database.
 
               sweep experiments/alpha-rank.toml
               sweep experiments/alpha-rank.toml experiments/targets.toml --jobs 2
+            One BLAS thread per run: at fine-tuning's shapes (micro-batches of one example) a second \
+            thread gains nothing, and OpenBLAS rounds some small products differently with more \
+            threads, so a run's numbers would depend on --jobs. With one thread they never do.
+
               sqlite3 results/runs.sqlite 'select rank, alpha, value from runs join metrics on id = run_id where name = "facts"'
             """)
 
     @Argument(help: "Experiment files (TOML).") var files: [String]
     @Option(help: "The results database.") var db = ExperimentSession.defaultDatabase
-    @Option(help: "Runs to train at once (each in its own process).") var jobs = 1
+    @Option(help: "Runs to train at once, each in its own process with one BLAS thread (default: the number of cores).")
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Directory for the rendered reports.") var out = "results"
     @Flag(help: "Allow grids of more than 500 runs.") var yes = false
     @Flag(name: .customLong("no-report"), help: "Do not render the reports afterwards.") var noReport = false
@@ -36,8 +42,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        if jobs > cores { printProgress("warning: --jobs \(jobs) is more than the \(cores) cores: each run gets 1 BLAS thread and they share cores") }
-        let threads = max(1, cores / jobs)
+        if jobs > cores { printProgress("warning: --jobs \(jobs) is more than the \(cores) cores: the runs share cores") }
         // Everything is checked before anything trains: a typo in the second file must not wait an hour.
         let sessions = try files.map { try ExperimentSession.open(path: $0, database: db, allowLarge: yes) }
         var failed = 0
@@ -47,7 +52,7 @@ struct RunCommand: ParsableCommand {
             if !released.isEmpty { printProgress("\(released.count) run(s) left running by a stopped sweep are pending again") }
             let runner = SweepRunner(
                 store: session.store, experiment: session.file.name, baseDirectory: session.file.base, jobs: jobs,
-                threadsPerJob: threads, runs: session.plan.runs.map { ($0.id, $0.run.configuration, Self.label($0.run, session)) })
+                threadsPerJob: SweepRunner.threadsPerRun, runs: session.plan.runs.map { ($0.id, $0.run.configuration, Self.label($0.run, session)) })
             let summary = try runner.run()
             failed += summary.failed
             if summary.interrupted { throw ExitCode(130) }

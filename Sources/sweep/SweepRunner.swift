@@ -16,6 +16,9 @@ final class SweepRunner: @unchecked Sendable {
     let configurations: [String: RunConfiguration]
     let labels: [String: String]
 
+    /// BLAS threads per worker: one, so a run's numbers never depend on --jobs (RunCommand's help says why).
+    static let threadsPerRun = 1
+
     private let lock = NSLock()
     private var running: [String: Process] = [:]
     private var progress: [String: (step: Int, total: Int, loss: Double, tokensPerSecond: Double)] = [:]
