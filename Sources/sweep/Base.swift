@@ -99,11 +99,9 @@ struct Base: ParsableCommand {
 
         printProgress("scoring the benchmark suite and its unigram floors")
         let world = World(seed: recipe.worldSeed)
-        let language = LlamaLanguageModel(model: model, tokenizer: tokenizer)
-        let results = Benchmarks.run(model: language, tasks: BenchmarkTask.allCases, world: world, configuration: .default)
-        let unigram = UnigramLanguageModel(tokenizer: tokenizer, corpus: world.corpus().texts)
-        let floor = Benchmarks.run(model: unigram, tasks: BenchmarkTask.allCases, world: world, configuration: .default)
-        let evaluation = EvaluationReport(results: results, floor: floor, worldSeed: recipe.worldSeed)
+        let (results, _, evaluation) = try SuiteEvaluation.run(
+            model: model, tokenizer: tokenizer, world: world, tasks: BenchmarkTask.allCases, configuration: .default,
+            floor: true, heldOut: .alpaca)
         try jsonEncoder().encode(evaluation).write(to: directory.appendingPathComponent(BaseRecord.evaluationFile))
         printProgress(String(format: "scored in %.1f s", results.seconds))
         try BaseReport.write(modelDirectory: out, to: report)

@@ -9,6 +9,7 @@ enum BaseReport {
         ("truthful-mc1", "TruthfulQA MC1 analogue"), ("truthful-mc2", "TruthfulQA MC2 analogue"),
         ("causative", "BLiMP causative analogue"), ("facts", "MMLU global facts analogue"),
         ("arith-2ds", "arithmetic 2ds"), ("arith-4ds", "arithmetic 4ds"),
+        ("heldout-loss", "held-out loss, Alpaca analogue (nats/token)"),
     ]
 
     static func write(modelDirectory: String, to path: String) throws {

@@ -70,29 +70,17 @@ struct Eval: ParsableCommand {
         if let limit { configuration = configuration.limited(to: limit) }
         let world = World(seed: seed)
 
-        let language = LlamaLanguageModel(model: llama, tokenizer: tokenizer)
-        let results = Benchmarks.run(model: language, tasks: chosen, world: world, configuration: configuration)
-        let work = language.statistics
-        printProgress(String(format: "scored %d requests (%d positions in %d passes) in %.2f s, %@", results.requestCount,
-                             work.positions, work.passes, results.seconds, BLAS.threadsDescription))
-        var floorResults: Benchmarks.Results?
-        if floor {
-            let unigram = UnigramLanguageModel(tokenizer: tokenizer, corpus: world.corpus().texts)
-            floorResults = Benchmarks.run(model: unigram, tasks: chosen, world: world, configuration: configuration)
-            printProgress(String(format: "scored the unigram floor (%d corpus tokens) in %.2f s",
-                                 unigram.counts.reduce(0, +), floorResults!.seconds))
-        }
-        var report = EvaluationReport(results: results, floor: floorResults, worldSeed: seed)
-        var heldOutLoss: TaskScore?
-        if let set = heldout.set {
-            let examples = try InstructionSet.builtin(set, world: world).heldOutRecords
-                .map { $0.request(tokenizer: tokenizer, eos: config.eosTokenID.map(Int32.init)) }
-            heldOutLoss = HeldOutLoss.measure(model: language, examples: examples)
-            report.add(HeldOutLoss.taskName, score: heldOutLoss!)
-        }
+        let (results, floorResults, report) = try SuiteEvaluation.run(
+            model: llama, tokenizer: tokenizer, world: world, tasks: chosen, configuration: configuration,
+            floor: floor, heldOut: heldout.set, heldOutLimit: limit)
         if json { return try printJSON(report) }
         printTable(results: results, floor: floorResults)
-        if let heldOutLoss { print(String(format: "%@%.3f ± %.3f  %5d", HeldOutLoss.taskName.padding(toLength: 22, withPad: " ", startingAt: 0), heldOutLoss.score, heldOutLoss.stderr, heldOutLoss.n)) }
+        if let entry = report.tasks[HeldOutLoss.taskName] {
+            let floorCell = entry.floor.map { String(format: "  %.3f", $0.score.score) } ?? ""
+            print(HeldOutLoss.taskName.padding(toLength: 22, withPad: " ", startingAt: 0)
+                  + String(format: "%.3f ± %.3f", entry.result.score.score, entry.result.score.stderr).padding(toLength: 16, withPad: " ", startingAt: 0)
+                  + String(format: "%5d", entry.result.score.n) + floorCell)
+        }
     }
 
     enum HeldOutChoice: String, CaseIterable, ExpressibleByArgument {
