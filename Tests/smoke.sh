@@ -6,15 +6,7 @@ set -uo pipefail
 sweep=${1:-.build/release/sweep}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-check() {  # check "description" command…
-    local description=$1; shift
-    if "$@" >"$work/out" 2>&1; then
-        passed=$((passed + 1)); echo "ok    $description"
-    else
-        failed=$((failed + 1)); echo "FAIL  $description"; sed 's/^/      /' "$work/out" | tail -20
-    fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/check.sh"
 
 for i in $(seq 1 400); do echo "the quick brown fox jumps over the lazy dog $i times, and the dog sleeps."; done > "$work/corpus.txt"
 train() {  # train DIR THREADS

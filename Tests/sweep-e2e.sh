@@ -5,22 +5,12 @@
 # Ends with "sweep e2e: N passed, M failed"; exit status 1 if anything failed.
 set -uo pipefail
 sweep=$(realpath "${1:-.build/release/sweep}")
-fixtures=$(realpath "$(dirname "$0")/fixtures")
+tests=$(realpath "$(dirname "$0")")
+fixtures=$tests/fixtures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-passed=0 failed=0
-check() {  # check "description" command…
-    local description=$1; shift
-    if "$@" >"$work/out" 2>&1; then
-        passed=$((passed + 1)); echo "ok    $description"
-    else
-        failed=$((failed + 1)); echo "FAIL  $description"; sed 's/^/      /' "$work/out" | tail -20
-    fi
-}
-runs_with_status() {  # runs_with_status DB EXPERIMENT STATUS
-    sqlite3 "$1" "select count(*) from runs join experiment_runs on id = run_id where experiment = '$2' and status = '$3'"
-}
+source "$tests/check.sh"
 
 "$sweep" base --recipe "$fixtures/tiny-base.toml" --out base --report base.md 2>base.log || { cat base.log; exit 1; }
 sed "s|BASE|$work/base|" "$fixtures/tiny-grid.toml" > grid.toml
@@ -83,10 +73,12 @@ for _ in $(seq 1 100); do grep -q "step" long.log 2>/dev/null && break; sleep 0.
 kill -INT $pid; wait $pid; status=$?
 check "Ctrl-C stops the sweep (status 130) and leaves no run marked running" bash -c '
 test '"$status"' = 130 && test "$(sqlite3 runs.sqlite "select count(*) from runs where status = '"'"'running'"'"'")" = 0'
+sqlite3 runs.sqlite "select id from runs join experiment_runs on id = run_id where experiment = 'interrupted' and status = 'done'" > done-before.txt
 "$sweep" long.toml --db runs.sqlite --out results --jobs 2 >resumed.log 2>&1
-check "the next invocation resumes: every run done once, none twice" bash -c '
+check "the next invocation resumes: every run done, none trained twice, the database intact" bash -c '
 test "$(sqlite3 runs.sqlite "select count(*) from runs join experiment_runs on id = run_id where experiment = '"'"'interrupted'"'"' and status = '"'"'done'"'"'")" = 8 &&
-test "$(grep -c ": started" resumed.log)" -lt 8 && test "$(sqlite3 runs.sqlite "pragma integrity_check")" = ok'
+test "$(grep -c ": started" resumed.log)" = $((8 - $(wc -l < done-before.txt))) &&
+! grep -F -f done-before.txt resumed.log && test "$(sqlite3 runs.sqlite "pragma integrity_check")" = ok'
 
 echo "sweep e2e: $passed passed, $failed failed"
 test "$failed" -eq 0

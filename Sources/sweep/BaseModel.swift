@@ -8,7 +8,7 @@ enum BaseModel {
     static func tokenizer(_ directory: String) throws -> BPETokenizer {
         let file = URL(fileURLWithPath: directory).appendingPathComponent("tokenizer.json")
         guard FileManager.default.fileExists(atPath: file.path) else {
-            throw CommandError("\(directory) has no tokenizer.json: a sweep needs a base model with its tokenizer (`make base` writes results/base)")
+            throw CommandError("\(directory) has no tokenizer.json: text goes through the tokenizer the model was trained with (`make base` and `sweep pretrain --tokenizer bpe` save it beside the model)")
         }
         do {
             return try BPETokenizer(contentsOf: file)

@@ -60,7 +60,7 @@ struct Eval: ParsableCommand {
         BaseModel.warnIfStale(model)
         let chosen = try BenchmarkTask.parseList(tasks)
         let config = try loadConfig(model)
-        let tokenizer = try loadTokenizer()
+        let tokenizer = try BaseModel.tokenizer(model)
         guard tokenizer.vocabularySize <= config.vocabSize else {
             throw CommandError("\(model)/tokenizer.json has \(tokenizer.vocabularySize) tokens, more than the model's vocab_size (\(config.vocabSize)): it is not this model's tokenizer")
         }
@@ -86,18 +86,6 @@ struct Eval: ParsableCommand {
     enum HeldOutChoice: String, CaseIterable, ExpressibleByArgument {
         case alpaca, lima, none
         var set: InstructionSet.Builtin? { InstructionSet.Builtin(rawValue: rawValue) }
-    }
-
-    func loadTokenizer() throws -> BPETokenizer {
-        let file = URL(fileURLWithPath: model).appendingPathComponent("tokenizer.json")
-        guard FileManager.default.fileExists(atPath: file.path) else {
-            throw CommandError("\(model) has no tokenizer.json: the benchmarks are text, so they need the tokenizer the model was trained with (sweep pretrain --tokenizer bpe saves it beside the model)")
-        }
-        do {
-            return try BPETokenizer(contentsOf: file)
-        } catch let error as CustomStringConvertible {
-            throw CommandError("cannot load the tokenizer: \(error.description)")
-        }
     }
 
     /// task, score ± stderr, n, floor; metrics and breakdowns indented below their task.
