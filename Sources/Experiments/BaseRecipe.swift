@@ -67,6 +67,9 @@ public struct BaseRecipe: Sendable, Equatable {
     }
 
     public static func parse(source: String, path: String) throws -> BaseRecipe {
+        if let line = tableHeaderWithoutKey(in: source) {
+            throw RecipeError(file: path, line: line, key: nil, message: "a table header must start with a key, as in [model]")
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: source)

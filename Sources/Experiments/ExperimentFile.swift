@@ -63,6 +63,9 @@ public struct ExperimentFile: Sendable {
     public static func parse(source: String, path: String) throws(ExperimentFileError) -> ExperimentFile {
         let map = SourceMap(text: source)
         let reader = TOMLReader(path: path, map: map)
+        if let line = tableHeaderWithoutKey(in: source) {
+            throw ExperimentFileError(path: path, line: line, key: nil, message: "not valid TOML: a table header must start with a key, as in [grid] or [[include]]")
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: source)

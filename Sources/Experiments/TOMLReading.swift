@@ -148,3 +148,72 @@ struct TOMLReader {
         }
     }
 }
+
+/// toml++ (through TOMLKit) asserts, aborting the process, instead of reporting an error when a table
+/// header does not start with a key: `[=]`, `[[[a]]]`, `[#` (fixed upstream in toml++ PR #301). This
+/// finds such a header before toml++ sees it; it returns the header's 1-based line.
+///
+/// A light lexer: strings (basic, literal, multi-line), comments and bracket depth, so that arrays
+/// spanning lines are not taken for headers.
+func tableHeaderWithoutKey(in source: String) -> Int? {
+    let bytes = Array(source.utf8)
+    let n = bytes.count
+    func isKeyStart(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+            || c == UInt8(ascii: "_") || c == UInt8(ascii: "-") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "'")
+            || c == UInt8(ascii: "]")
+    }
+    func isBlank(_ c: UInt8) -> Bool { c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") }
+    var i = 0, line = 1, depth = 0
+    var atStatementStart = true
+    while i < n {
+        let c = bytes[i]
+        if c == UInt8(ascii: "\n") {
+            line += 1
+            if depth == 0 { atStatementStart = true }
+            i += 1
+            continue
+        }
+        if isBlank(c) || c == UInt8(ascii: "\r") { i += 1; continue }
+        if c == UInt8(ascii: "#") {
+            while i < n && bytes[i] != UInt8(ascii: "\n") { i += 1 }
+            continue
+        }
+        if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+            let triple = i + 2 < n && bytes[i + 1] == c && bytes[i + 2] == c
+            i += triple ? 3 : 1
+            while i < n {
+                if bytes[i] == UInt8(ascii: "\\") && c == UInt8(ascii: "\"") { i += 2; continue }
+                if bytes[i] == UInt8(ascii: "\n") {
+                    if !triple { break }
+                    line += 1
+                }
+                if bytes[i] == c && (!triple || (i + 2 < n && bytes[i + 1] == c && bytes[i + 2] == c)) {
+                    i += triple ? 3 : 1
+                    break
+                }
+                i += 1
+            }
+            atStatementStart = false
+            continue
+        }
+        if c == UInt8(ascii: "[") && depth == 0 && atStatementStart {
+            // toml++: skip '[', blanks, a second '[' only if no blank came before it, then blanks; then a key.
+            var j = i + 1
+            let blankFirst = j < n && isBlank(bytes[j])
+            while j < n && isBlank(bytes[j]) { j += 1 }
+            if j < n && bytes[j] == UInt8(ascii: "[") && !blankFirst {
+                j += 1
+                while j < n && isBlank(bytes[j]) { j += 1 }
+            }
+            if j < n && !isKeyStart(bytes[j]) && !(bytes[j] == UInt8(ascii: "[") && blankFirst) { return line }
+            while i < n && bytes[i] != UInt8(ascii: "\n") { i += 1 }
+            continue
+        }
+        if c == UInt8(ascii: "[") || c == UInt8(ascii: "{") { depth += 1 }
+        if c == UInt8(ascii: "]") || c == UInt8(ascii: "}") { depth = max(0, depth - 1) }
+        atStatementStart = false
+        i += 1
+    }
+    return nil
+}

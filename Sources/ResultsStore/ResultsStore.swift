@@ -31,7 +31,9 @@ public final class ResultsStore: Sendable {
         if files.fileExists(atPath: path, isDirectory: &isDirectory) {
             if isDirectory.boolValue { throw ResultsStoreError(path: path, reason: "it is a directory, not a file") }
             if !files.isWritableFile(atPath: path) { throw ResultsStoreError(path: path, reason: "it is read-only") }
-        } else if !files.isWritableFile(atPath: directory) {
+        }
+        // SQLite creates its -wal and -shm files beside the database, even to read it in WAL mode.
+        if !files.isWritableFile(atPath: directory) {
             throw ResultsStoreError(path: path, reason: "its directory \(directory) is not writable")
         }
         var configuration = Configuration()

@@ -17,8 +17,11 @@ struct ExperimentSession {
         // Check the grid's size before hashing anything.
         do { _ = try file.expand(allowLarge: allowLarge) } catch { throw ExitCodeError.badInput(error.description) }
         BaseModel.warnIfStale(file.base)
+        let baseModelHash = try BaseModel.hash(file.base)
+        // A corrupt or truncated checkpoint stops the sweep here, naming the file, rather than failing every run.
+        _ = try loadModel(file.base)
         let fingerprint = Fingerprint(
-            baseModelHash: try BaseModel.hash(file.base),
+            baseModelHash: baseModelHash,
             datasetHash: try RunData.load(dataset: file.dataset, baseDirectory: file.base).hash,
             codeVersion: RunExecutor.numericsVersion)
         do {
@@ -31,6 +34,15 @@ struct ExperimentSession {
     static func open(path: String, database: String, allowLarge: Bool) throws -> ExperimentSession {
         let (file, plan) = try self.plan(path: path, allowLarge: allowLarge)
         return ExperimentSession(file: file, plan: plan, store: try openStore(database))
+    }
+
+    /// Opens every file, then the database once: a bad file anywhere leaves no database behind, and a
+    /// report directory that cannot be written is found before anything trains, not an hour later.
+    static func open(paths: [String], database: String, allowLarge: Bool, reportDirectory: String?) throws -> [ExperimentSession] {
+        let plans = try paths.map { try plan(path: $0, allowLarge: allowLarge) }
+        if let reportDirectory { try ReportBuilder.prepare(directory: reportDirectory) }
+        let store = try openStore(database)
+        return plans.map { ExperimentSession(file: $0.0, plan: $0.1, store: store) }
     }
 
     /// Records the experiment and its runs (new ones as pending; finished runs stay as they are).

@@ -25,6 +25,31 @@ enum ReportBuilder {
         }
     }
 
+    /// Creates `directory` if needed and checks that files can be written in it.
+    static func prepare(directory: String) throws {
+        let probe = URL(fileURLWithPath: directory).appendingPathComponent(".write-test-\(getpid())")
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try Data().write(to: probe)
+            try FileManager.default.removeItem(at: probe)
+        } catch {
+            throw CommandError("cannot write reports under \(directory): \(obstacle(to: directory) ?? error.localizedDescription) (--out chooses another directory)")
+        }
+    }
+
+    /// Why nothing can be written under `directory`, which Foundation on Linux reports as "error 512":
+    /// an ancestor that is a file, or the first existing ancestor that is not writable.
+    static func obstacle(to directory: String) -> String? {
+        var ancestor = URL(fileURLWithPath: directory).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        while ancestor.path != "/" && !FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory) {
+            ancestor.deleteLastPathComponent()
+        }
+        if ancestor.path != "/" && !isDirectory.boolValue { return "\(ancestor.path) is a file, not a directory" }
+        if !FileManager.default.isWritableFile(atPath: ancestor.path) { return "\(ancestor.path) is not writable" }
+        return nil
+    }
+
     static func input(experiment name: String, store: ResultsStore) throws -> ExperimentReportInput {
         guard let record = try store.experiment(named: name) else {
             let known = try store.experiments().map(\.name)

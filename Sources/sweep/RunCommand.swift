@@ -44,7 +44,7 @@ struct RunCommand: ParsableCommand {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         if jobs > cores { printProgress("warning: --jobs \(jobs) is more than the \(cores) cores: the runs share cores") }
         // Everything is checked before anything trains: a typo in the second file must not wait an hour.
-        let sessions = try files.map { try ExperimentSession.open(path: $0, database: db, allowLarge: yes) }
+        let sessions = try ExperimentSession.open(paths: files, database: db, allowLarge: yes, reportDirectory: noReport ? nil : out)
         var failed = 0
         for session in sessions {
             try session.register()

@@ -137,6 +137,7 @@ final class SweepRunner: @unchecked Sendable {
         if let outcome = finished.outcome {
             record(outcome, id: id, label: label, index: index, total: total, seconds: seconds)
         } else if stopped || finished.interrupted {
+            // Stopped by the sweep or by Ctrl-C: not the run's fault. A SIGKILL from elsewhere (the OOM killer) is.
             _ = try? store.reset(runIDs: [id])
         } else {
             try? store.fail(runID: id, error: finished.failure, step: nil, curve: [])

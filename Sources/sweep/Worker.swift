@@ -33,6 +33,7 @@ struct Worker: ParsableCommand {
         sigaddset(&signals, SIGINT)
         sigaddset(&signals, SIGTERM)
         sigprocmask(SIG_UNBLOCK, &signals, nil)
+        stopWhenOrphaned()
         try compute.apply()
         let configuration: RunConfiguration
         do {
@@ -47,5 +48,17 @@ struct Worker: ParsableCommand {
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
         try outcome.write(to: URL(fileURLWithPath: result))
+    }
+
+    /// A sweep killed with SIGKILL cannot stop its workers, and an orphan would train on for nothing (no
+    /// one reads its result file; only the sweep writes to the database) on a core the next sweep needs:
+    /// a worker whose parent is gone exits within a second.
+    func stopWhenOrphaned() {
+        let parent = getppid()
+        Thread.detachNewThread {
+            while getppid() == parent { sleep(1) }
+            FileHandle.standardError.write(Data("worker: the sweep that started it (pid \(parent)) is gone; stopping\n".utf8))
+            Foundation.exit(3)
+        }
     }
 }

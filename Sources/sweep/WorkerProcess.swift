@@ -19,7 +19,9 @@ struct WorkerProcess {
         var outcome: RunExecutor.Outcome?
         /// "the worker was killed by signal 9: <last lines of its standard error>", when there is no outcome.
         var failure: String
-        /// Stopped by SIGINT, SIGTERM or SIGKILL (Ctrl-C, or the sweep stopping it): not the run's fault.
+        /// Stopped by SIGINT or SIGTERM (Ctrl-C reaches the workers too): not the run's fault. SIGKILL is
+        /// the run's failure unless the sweep itself sent it while stopping (the runner knows): the kernel's
+        /// OOM killer sends SIGKILL.
         var interrupted = false
     }
 
@@ -61,9 +63,10 @@ struct WorkerProcess {
             return Finished(outcome: outcome, failure: "")
         }
         let tail = String(decoding: errorText, as: UTF8.self).split(separator: "\n").suffix(3).joined(separator: " | ")
-        let cause = process.terminationReason == .uncaughtSignal
-            ? "the worker was killed by signal \(process.terminationStatus)" : "the worker exited with status \(process.terminationStatus)"
-        let interrupted = process.terminationReason == .uncaughtSignal && [SIGINT, SIGTERM, SIGKILL].contains(process.terminationStatus)
+        let signalled = process.terminationReason == .uncaughtSignal
+        var cause = signalled ? "the worker was killed by signal \(process.terminationStatus)" : "the worker exited with status \(process.terminationStatus)"
+        if signalled && process.terminationStatus == SIGKILL { cause += " (out of memory? the kernel's OOM killer sends SIGKILL)" }
+        let interrupted = signalled && [SIGINT, SIGTERM].contains(process.terminationStatus)
         return Finished(outcome: nil, failure: cause + (tail.isEmpty ? "" : ": \(tail)"), interrupted: interrupted)
     }
 

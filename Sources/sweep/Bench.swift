@@ -1,0 +1,322 @@
+import Adapters
+import ArgumentParser
+import Foundation
+import Kernels
+import Model
+import Training
+
+/// `sweep bench`: the training core's speed in one process — the BLAS peak at the model's matmul
+/// shapes, then tokens/s and model-FLOP utilisation of full, LoRA and QLoRA steps, per thread count.
+///
+/// Ratios are what this measures well: on a shared machine absolute numbers drift between
+/// invocations, but the peak and the steps measured side by side in one process see the same load.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure training speed: sgemm peak, tokens/s and model-FLOP utilisation (MFU).",
+        discussion: """
+            Random-initialised models on random token batches (B × T, every position a target):
+            the base config (results/base/config.json, or its shape when absent) and a 3.4M-parameter
+            config (dim 256, 4 layers, 4 heads, intermediate 688, vocab 512), each with 1 BLAS thread
+            and with every core. Modes: full (every parameter, AdamW), lora (r=8, alpha=16, dropout
+            0.05 on q and v; AdamW on the adapter) and qlora (the same adapter over an NF4-dq base).
+
+            The peak is the best sgemm GFLOP/s over the shapes a training step multiplies
+            (forward x·Wᵀ, input gradient dy·W, weight gradient dyᵀ·x of every projection), measured
+            with the same thread count just before the steps.
+
+            Model FLOPs per token (T the sequence length, L layers, C the width; N counts the
+            weights of every matmul — q, k, v, o, gate, up, down of each layer and the LM head —
+            but not the embedding table, which is a lookup, nor the norms):
+              full:        6·N + 12·L·T·C   (forward 2N, input and weight gradients 4N; attention's
+                                             QKᵀ and PV over the full T×T matrix as computed: 4·L·T·C
+                                             forward, 8·L·T·C backward)
+              lora, qlora: 4·N + 12·L·T·C + Σ 6·r·(in + out) over the adapted projections
+                           (frozen weights: forward and input gradient only; each adapter: forward
+                           2·r·(in+out), backward 4·r·(in+out))
+            MFU = model FLOPs per second ÷ peak. Dequantization, norms, softmax, the loss and the
+            optimizer count as overhead, not model FLOPs.
+            """
+    )
+
+    @Flag(help: "Print the results as JSON: {\"results\": [{\"mode\", \"threads\", \"dim\", \"layers\", \"tokens_per_second\", \"mfu\", …}]}.")
+    var json = false
+
+    @Option(help: "Seconds of timed steps per cell (after warm-up).")
+    var seconds: Double = 2
+
+    @Option(help: "BLAS thread counts, comma-separated (default: 1 and every core).")
+    var threads: String?
+
+    @Option(help: "Modes, comma-separated: full, lora, qlora.")
+    var modes = "full,lora,qlora"
+
+    @Option(help: "Configs, comma-separated: base, 3.4m.")
+    var configs = "base,3.4m"
+
+    @Option(help: "The base model's config.json (its shape only; the weights are random).")
+    var baseConfig = "results/base/config.json"
+
+    @Option(help: "Sequences per batch.")
+    var batch = 8
+
+    @Option(help: "Tokens per sequence.")
+    var seqLen = 128
+
+    func validate() throws {
+        guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+        guard batch > 0, seqLen > 0 else { throw ValidationError("--batch and --seq-len must be positive") }
+        for mode in modes.split(separator: ",") where BenchMode(rawValue: String(mode)) == nil {
+            throw ValidationError("unknown mode \"\(mode)\": expected full, lora or qlora")
+        }
+        for name in configs.split(separator: ",") where !["base", "3.4m"].contains(name) {
+            throw ValidationError("unknown config \"\(name)\": expected base or 3.4m")
+        }
+    }
+
+    func run() throws {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let threadCounts = try threads.map { text in
+            try text.split(separator: ",").map { word in
+                guard let n = Int(word), n > 0 else { throw ValidationError("--threads takes positive integers, got \"\(word)\"") }
+                return n
+            }
+        } ?? Array(Set([1, cores])).sorted()
+        let chosenModes = modes.split(separator: ",").compactMap { BenchMode(rawValue: String($0)) }
+        var shapes: [(name: String, config: LlamaConfig)] = []
+        for name in configs.split(separator: ",") {
+            shapes.append((String(name), name == "base" ? loadBaseConfig() : Self.config34M(seqLen: seqLen)))
+        }
+
+        var results: [BenchResult] = []
+        for (name, config) in shapes {
+            for n in threadCounts {
+                BLAS.threads = n
+                let peak = BenchPeak.measure(config: config, rows: batch * seqLen)
+                log(String(format: "%@ (dim %d, %d layers, vocab %d), %@: sgemm peak %.1f GFLOP/s (%@)",
+                           name, config.dim, config.nLayers, config.vocabSize, BLAS.threadsDescription,
+                           peak.gflops, peak.shape))
+                for mode in chosenModes {
+                    let timing = BenchCell(mode: mode, config: config, B: batch, T: seqLen).time(seconds: seconds)
+                    let tokensPerSecond = Double(timing.steps * batch * seqLen) / timing.seconds
+                    let flopsPerToken = mode.flopsPerToken(config: config, T: seqLen, lora: BenchCell.lora)
+                    let result = BenchResult(
+                        config: name, mode: mode.rawValue, threads: n, dim: config.dim, layers: config.nLayers,
+                        vocab: config.vocabSize, batch: batch, seqLen: seqLen, steps: timing.steps,
+                        secondsPerStep: timing.seconds / Double(timing.steps), tokensPerSecond: tokensPerSecond,
+                        modelGFLOPsPerToken: flopsPerToken / 1e9,
+                        modelGFLOPs: flopsPerToken * tokensPerSecond / 1e9, peakGFLOPs: peak.gflops,
+                        mfu: flopsPerToken * tokensPerSecond / 1e9 / peak.gflops)
+                    log(String(format: "  %@ %8.0f tokens/s  %6.1f ms/step  %6.1f GFLOP/s  MFU %5.1f%%",
+                               mode.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0), tokensPerSecond, result.secondsPerStep * 1000, result.modelGFLOPs,
+                               result.mfu * 100))
+                    results.append(result)
+                }
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            let report = BenchReport(results: results, cpu: Self.cpuName, blasKernel: BLAS.coreName, cores: cores)
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(Self.table(results))
+        }
+    }
+
+    /// The base model's shape, from its config.json, or the committed base's when the file is absent.
+    private func loadBaseConfig() -> LlamaConfig {
+        if let data = FileManager.default.contents(atPath: baseConfig),
+           var config = try? JSONDecoder().decode(LlamaConfig.self, from: data) {
+            config.maxSeqLen = max(config.maxSeqLen, seqLen)
+            return config
+        }
+        return LlamaConfig(dim: 192, hiddenDim: 512, nLayers: 4, nHeads: 4, vocabSize: 1000, maxSeqLen: max(128, seqLen))
+    }
+
+    /// dim 256, 4 layers, 4 heads, intermediate 688, vocab 512: 3.42M parameters (3.29M without the embedding).
+    static func config34M(seqLen: Int) -> LlamaConfig {
+        LlamaConfig(dim: 256, hiddenDim: 688, nLayers: 4, nHeads: 4, vocabSize: 512, maxSeqLen: max(128, seqLen))
+    }
+
+    private func log(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static var cpuName: String {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+              let name = line.split(separator: ":", maxSplits: 1).last else { return "unknown" }
+        return name.trimmingCharacters(in: .whitespaces)
+    }
+
+    static func table(_ results: [BenchResult]) -> String {
+        var lines = [
+            "| config | mode  | threads | tokens/s | ms/step | model GFLOP/s | peak GFLOP/s | MFU    |",
+            "|--------|-------|--------:|---------:|--------:|--------------:|-------------:|-------:|",
+        ]
+        for r in results {
+            let config = r.config.padding(toLength: 6, withPad: " ", startingAt: 0)
+            let mode = r.mode.padding(toLength: 5, withPad: " ", startingAt: 0)
+            lines.append("| \(config) | \(mode) | " + String(format: "%7d | %8.0f | %7.1f | %13.1f | %12.1f | %5.1f%% |",
+                                r.threads, r.tokensPerSecond, r.secondsPerStep * 1000, r.modelGFLOPs, r.peakGFLOPs, r.mfu * 100))
+        }
+        // QLoRA's step time over LoRA's, per config and thread count.
+        for r in results where r.mode == "qlora" {
+            if let lora = results.first(where: { $0.mode == "lora" && $0.config == r.config && $0.threads == r.threads }) {
+                lines.append(String(format: "%@, %d thread%@: QLoRA time ÷ LoRA time = %.2f", r.config, r.threads,
+                                    r.threads == 1 ? "" : "s", r.secondsPerStep / lora.secondsPerStep))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+enum BenchMode: String {
+    case full, lora, qlora
+
+    /// Model FLOPs per trained token (see `Bench`'s discussion).
+    func flopsPerToken(config c: LlamaConfig, T: Int, lora: LoRAConfig) -> Double {
+        let matmulWeights = c.projections(at: Set(ProjectionSite.allCases))
+            .map { c.shape(of: $0.site) }.reduce(0) { $0 + $1.out * $1.in }
+        let attention = 12 * c.nLayers * T * c.dim
+        switch self {
+        case .full:
+            return Double(6 * matmulWeights + attention)
+        case .lora, .qlora:
+            let adapters = c.projections(at: lora.targets).map { c.shape(of: $0.site) }
+                .reduce(0) { $0 + 6 * lora.rank * ($1.in + $1.out) }
+            return Double(4 * matmulWeights + attention + adapters)
+        }
+    }
+}
+
+struct BenchResult: Codable {
+    var config: String
+    var mode: String
+    var threads: Int
+    var dim: Int
+    var layers: Int
+    var vocab: Int
+    var batch: Int
+    var seqLen: Int
+    var steps: Int
+    var secondsPerStep: Double
+    var tokensPerSecond: Double
+    var modelGFLOPsPerToken: Double
+    var modelGFLOPs: Double
+    var peakGFLOPs: Double
+    var mfu: Double
+
+    enum CodingKeys: String, CodingKey {
+        case config, mode, threads, dim, layers, vocab, batch, seqLen, steps, secondsPerStep, tokensPerSecond, mfu
+        case modelGFLOPsPerToken = "modelGflopsPerToken", modelGFLOPs = "modelGflops", peakGFLOPs = "peakGflops"
+    }
+}
+
+struct BenchReport: Codable {
+    var results: [BenchResult]
+    var cpu: String
+    var blasKernel: String
+    var cores: Int
+}
+
+/// The practical peak: the best sgemm throughput over one training step's matmul shapes.
+enum BenchPeak {
+    static func measure(config c: LlamaConfig, rows: Int) -> (gflops: Double, shape: String) {
+        let sites: [ProjectionSite] = [.q, .k, .gate, .down, .head]
+        let largest = sites.map { c.shape(of: $0) }.map { max($0.in, $0.out) }.max()!
+        let a = FloatBuffer(count: rows * largest, category: .activations)
+        // b holds a weight (OUT, IN) or, for the weight gradient, the input x (N, IN)
+        let b = FloatBuffer(count: max(rows, largest) * largest, category: .activations)
+        let out = FloatBuffer(count: rows * largest, category: .activations)
+        var generator = SeededGenerator(seed: 1, stream: "bench-peak")
+        fillNormal(a.pointer, count: a.count, std: 1, using: &generator)
+        fillNormal(b.pointer, count: b.count, std: 1, using: &generator)
+        var best = (gflops: 0.0, shape: "")
+        for site in sites {
+            let (OUT, IN) = c.shape(of: site), N = rows
+            // forward x·Wᵀ (N, OUT); input gradient dy·W (N, IN); weight gradient dyᵀ·x (OUT, IN)
+            let products: [(String, () -> Void)] = [
+                ("x·Wᵀ", { sgemm(transposeA: false, transposeB: true, m: N, n: OUT, k: IN, a: a.pointer, lda: IN,
+                                  b: b.pointer, ldb: IN, beta: 0, c: out.pointer, ldc: OUT) }),
+                ("dy·W", { sgemm(transposeA: false, transposeB: false, m: N, n: IN, k: OUT, a: a.pointer, lda: OUT,
+                                  b: b.pointer, ldb: IN, beta: 1, c: out.pointer, ldc: IN) }),
+                ("dyᵀ·x", { sgemm(transposeA: true, transposeB: false, m: OUT, n: IN, k: N, a: a.pointer, lda: OUT,
+                                   b: b.pointer, ldb: IN, beta: 1, c: out.pointer, ldc: IN) }),
+            ]
+            for (name, product) in products {
+                product()  // warm-up
+                var calls = 0
+                let started = Date()
+                var elapsed = 0.0
+                while elapsed < 0.08 || calls < 3 {
+                    product()
+                    calls += 1
+                    elapsed = Date().timeIntervalSince(started)
+                }
+                let gflops = 2 * Double(N * OUT * IN) * Double(calls) / elapsed / 1e9
+                if gflops > best.gflops { best = (gflops, "\(site.rawValue) \(name), \(N)×\(IN)→\(OUT)") }
+            }
+        }
+        return best
+    }
+}
+
+/// One mode at one config: a model, its trainer or adapter, and timed steps on random tokens.
+struct BenchCell {
+    static let lora = LoRAConfig(rank: 8, alpha: 16, dropout: 0.05, targets: [.q, .v])
+    let mode: BenchMode
+    let config: LlamaConfig
+    let B: Int, T: Int
+
+    func time(seconds: Double) -> (steps: Int, seconds: Double) {
+        let dense = Llama(config: config)
+        dense.initialize(seed: 1)
+        let inputs = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
+        let targets = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
+        defer { inputs.deallocate(); targets.deallocate() }
+        var generator = SeededGenerator(seed: 2, stream: "bench-tokens")
+        let vocab = Int32(config.vocabSize)
+        let fill: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) -> Void = { inputs, targets in
+            for n in 0..<B * T {
+                inputs[n] = Int32.random(in: 0..<vocab, using: &generator)
+                targets[n] = Int32.random(in: 0..<vocab, using: &generator)
+            }
+        }
+        let step: () -> Void
+        switch mode {
+        case .full:
+            let trainer = Trainer(model: dense, B: B, T: T, optimizer: .adamw,
+                                  schedule: LearningRateSchedule(shape: .constant, peak: 1e-4, totalSteps: 1_000_000))
+            step = { _ = trainer.step(microBatches: 1, inputs: inputs, targets: targets, nextBatch: fill) }
+        case .lora, .qlora:
+            // The inner loop of FineTuning.run on fixed-length batches: forward, backward into the
+            // adapter only, clipping, AdamW on the adapter.
+            let model = mode == .qlora ? QuantizedProjections.quantize(dense, doubleQuantization: true) : dense
+            let adapter = LoRA(config: Self.lora, modelConfig: config, capacityRows: B * T, seed: 1)
+            let activations = LlamaActivations(config: config, B: B, T: T, training: true)
+            let optimizer = Trainer.OptimizerChoice.adamw.make(count: adapter.parameters.count, weightDecay: nil)
+            model.adapter = adapter
+            adapter.training = true
+            step = {
+                fill(inputs, targets)
+                _ = model.forward(tokens: inputs, targets: targets, B: B, T: T, activations: activations, backwardScale: 1)
+                model.backward(tokens: inputs, B: B, T: T, activations: activations, gradients: nil)
+                _ = clipGradientNorm(adapter.gradients.pointer, count: adapter.gradients.count, maxNorm: 1)
+                optimizer.step(parameters: adapter.parameters.pointer, gradients: adapter.gradients.pointer, learningRate: 1e-4)
+                adapter.gradients.zero()
+            }
+        }
+        for _ in 0..<2 { step() }  // warm-up: first touches of every buffer, BLAS thread start-up
+        var steps = 0
+        let started = Date()
+        var elapsed = 0.0
+        while elapsed < seconds || steps < 3 {
+            step()
+            steps += 1
+            elapsed = Date().timeIntervalSince(started)
+        }
+        return (steps, elapsed)
+    }
+}
