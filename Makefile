@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWEEP := .build/release/sweep
 
-.PHONY: setup build release test unit-test smoke-test sweep-test consistency sweep base parity parity-setup clean
+.PHONY: setup build release test unit-test smoke-test sweep-test consistency test-slurm sweep base parity parity-setup clean
 
 ## setup: install the missing system packages (apt-get, non-interactive, idempotent; run as root or with sudo)
 setup:
@@ -28,8 +28,9 @@ release: setup
 	$(SWIFT) build -c release
 
 ## test: unit tests (debug build, tiny sizes), then end-to-end checks of the release binary, then the
-## seed-consistency check of experiments/consistency.toml on the committed base model (a fresh database)
-test: unit-test smoke-test sweep-test consistency
+## seed-consistency check of experiments/consistency.toml on the committed base model (a fresh database),
+## then a small grid as a Slurm job array on a real one-node Slurm started on loopback
+test: unit-test smoke-test sweep-test consistency test-slurm
 
 unit-test: setup
 	$(SWIFT) test
@@ -39,6 +40,11 @@ smoke-test: release
 
 sweep-test: release
 	bash Tests/sweep-e2e.sh $(SWEEP)
+
+## test-slurm: start munge, slurmctld and slurmd on loopback (installing them if missing), run a small grid
+## as a job array, check it against the same grid run locally, stop them (needs root, as CI has)
+test-slurm: release
+	bash Tests/slurm/test-slurm.sh $(SWEEP)
 
 consistency: release
 	@db=$$(mktemp -d)/consistency.sqlite; $(SWEEP) check experiments/consistency.toml --db $$db --jobs 2; \
