@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWEEP := .build/release/sweep
 
-.PHONY: setup build release test unit-test smoke-test sweep-test consistency sweep base parity parity-setup clean
+.PHONY: setup build release test unit-test smoke-test sweep-test reliability-test consistency test-slurm sweep base bench bench-peer parity parity-setup clean
 
 ## setup: install the missing system packages (apt-get, non-interactive, idempotent; run as root or with sudo)
 setup:
@@ -28,8 +28,9 @@ release: setup
 	$(SWIFT) build -c release
 
 ## test: unit tests (debug build, tiny sizes), then end-to-end checks of the release binary, then the
-## seed-consistency check of experiments/consistency.toml on the committed base model (a fresh database)
-test: unit-test smoke-test sweep-test consistency
+## seed-consistency check of experiments/consistency.toml on the committed base model (a fresh database),
+## then a small grid as a Slurm job array on a real one-node Slurm started on loopback
+test: unit-test smoke-test sweep-test reliability-test consistency test-slurm
 
 unit-test: setup
 	$(SWIFT) test
@@ -39,6 +40,15 @@ smoke-test: release
 
 sweep-test: release
 	bash Tests/sweep-e2e.sh $(SWEEP)
+
+## reliability-test: bad experiment, model and data files, SIGKILL mid-sweep, concurrent sweeps, unwritable paths
+reliability-test: release
+	bash Tests/reliability.sh $(SWEEP)
+
+## test-slurm: start munge, slurmctld and slurmd on loopback (installing them if missing), run a small grid
+## as a job array, check it against the same grid run locally, stop them (needs root, as CI has)
+test-slurm: release
+	bash Tests/slurm/test-slurm.sh $(SWEEP)
 
 consistency: release
 	@db=$$(mktemp -d)/consistency.sqlite; $(SWEEP) check experiments/consistency.toml --db $$db --jobs 2; \
@@ -52,6 +62,13 @@ sweep: release
 ## base: pretrain the base model from experiments/base.toml into results/base, with results/base.md
 base: release
 	$(SWEEP) base --recipe experiments/base.toml --out results/base --report results/base.md
+
+## bench: sweep bench (sgemm peak, tokens/s and MFU of full, LoRA and QLoRA steps) beside PyTorch + PEFT,
+## alternating in one invocation, with the Swift ÷ PyTorch ratios (installs torch into .venv)
+bench: release bench-peer
+	$(PYTHON) Benchmarks/compare.py --sweep $(SWEEP) --python $(PYTHON) --rounds 2
+
+bench-peer: parity-setup
 
 ## parity: compare log-probabilities with PyTorch transformers in both directions (installs torch into .venv)
 parity: release parity-setup

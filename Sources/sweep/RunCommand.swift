@@ -34,6 +34,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Directory for the rendered reports.") var out = "results"
     @Flag(help: "Allow grids of more than 500 runs.") var yes = false
     @Flag(name: .customLong("no-report"), help: "Do not render the reports afterwards.") var noReport = false
+    @OptionGroup(title: "Slurm") var slurm: SlurmOptions
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one experiment file, e.g. experiments/alpha-rank.toml") }
@@ -50,6 +51,11 @@ struct RunCommand: ParsableCommand {
             try session.register()
             let released = try session.store.releaseRunning(where: ResultsStore.localWorkerIsDead)
             if !released.isEmpty { printProgress("\(released.count) run(s) left running by a stopped sweep are pending again") }
+            if slurm.backend == .slurm {
+                try slurm.submit(session)
+                if !noReport, !slurm.detach { printProgress("wrote \(try ReportBuilder.write(experiment: session.file.name, store: session.store, to: out))") }
+                continue
+            }
             let runner = SweepRunner(
                 store: session.store, experiment: session.file.name, baseDirectory: session.file.base, jobs: jobs,
                 threadsPerJob: SweepRunner.threadsPerRun, runs: session.plan.runs.map { ($0.id, $0.run.configuration, Self.label($0.run, session)) })

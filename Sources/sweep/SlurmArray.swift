@@ -1,0 +1,199 @@
+import Experiments
+import Foundation
+import ResultsStore
+import Training
+
+/// A sweep on a Slurm cluster: the runs still missing from the database become one job array, each
+/// task runs exactly one run (`sweep shard`) and writes its outcome to its own shard file in a
+/// directory the nodes share; `sweep collect` merges the shards into the database. SQLite is never
+/// opened on the nodes.
+///
+/// The submission directory holds everything a site may want to read or edit:
+///
+///     plan.json            the runs of the array, in task order: id and resolved configuration
+///     job.sh               the batch script (#SBATCH lines, then one `sweep shard` call)
+///     shards/<id>.json     one outcome per finished task, written atomically (absent if the task died)
+///     logs/<job>_<task>.out  each task's standard output and error
+struct SlurmArray {
+    struct Options {
+        var partition: String?
+        var maxParallel: Int
+        var time: String?
+        var cpusPerTask: Int
+        var directory: String
+    }
+
+    /// What plan.json holds.
+    struct PlanFile: Codable {
+        var experiment: String
+        var base: String
+        var runs: [Entry]
+
+        struct Entry: Codable {
+            var id: String
+            var configuration: RunConfiguration
+        }
+    }
+
+    /// What a shard file holds.
+    struct Shard: Codable {
+        var id: String
+        var task: Int
+        var outcome: RunExecutor.Outcome
+    }
+
+    static let planFile = "plan.json"
+    static let jobFile = "job.sh"
+
+    /// Writes plan.json and job.sh for `runs` into a new directory under `options.directory`; returns it.
+    static func prepare(experiment: String, base: String, runs: [(id: String, configuration: RunConfiguration)],
+                        options: Options) throws -> URL {
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        let directory = URL(fileURLWithPath: options.directory).appendingPathComponent("\(experiment)-\(stamp)").standardizedFileURL
+        do {
+            for sub in ["shards", "logs"] {
+                try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
+            }
+            let plan = PlanFile(experiment: experiment, base: URL(fileURLWithPath: base).standardizedFileURL.path,
+                                runs: runs.map { PlanFile.Entry(id: $0.id, configuration: $0.configuration) })
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(plan).write(to: directory.appendingPathComponent(planFile), options: .atomic)
+            let script = jobScript(experiment: experiment, count: runs.count, directory: directory, options: options)
+            try Data(script.utf8).write(to: directory.appendingPathComponent(jobFile), options: .atomic)
+        } catch {
+            throw CommandError("cannot write the Slurm submission under \(options.directory): \(error.localizedDescription)")
+        }
+        return directory
+    }
+
+    static func jobScript(experiment: String, count: Int, directory: URL, options: Options) -> String {
+        var lines = [
+            "#!/bin/bash",
+            "# lora-sweep: one task per run of \(experiment); task i runs entry i of plan.json and writes",
+            "# shards/<run id>.json. Edit the #SBATCH lines for your site (account, QOS, modules); keep the",
+            "# array range: it matches plan.json. Resubmitting is safe: collect merges each run once.",
+            "#SBATCH --job-name=lora-sweep-\(experiment)",
+            "#SBATCH --array=0-\(count - 1)%\(options.maxParallel)",
+            "#SBATCH --cpus-per-task=\(options.cpusPerTask)",
+            "#SBATCH --output=\(directory.path)/logs/%A_%a.out",
+        ]
+        if let partition = options.partition { lines.append("#SBATCH --partition=\(partition)") }
+        if let time = options.time { lines.append("#SBATCH --time=\(time)") }
+        lines += [
+            "set -euo pipefail",
+            "# One BLAS thread, as local workers use: the numbers match a local sweep's bit for bit.",
+            "exec \(shellQuoted(WorkerProcess.executablePath)) shard --plan \(shellQuoted(directory.appendingPathComponent(planFile).path)) --index \"$SLURM_ARRAY_TASK_ID\"",
+            "",
+        ]
+        return lines.joined(separator: "\n")
+    }
+
+    /// Submits job.sh with sbatch; returns the job id.
+    static func submit(_ directory: URL) throws -> String {
+        let result = try run("sbatch", ["--parsable", directory.appendingPathComponent(jobFile).path], in: directory)
+        guard result.status == 0, let id = result.output.split(separator: ";").first.map(String.init)?
+            .trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty else {
+            throw CommandError("sbatch failed (status \(result.status)): \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        return id
+    }
+
+    /// Polls squeue until no task of `job` is pending or running, printing progress.
+    static func wait(job: String, directory: URL, total: Int) throws {
+        var last = ""
+        let started = Date()
+        while true {
+            let queue = try run("squeue", ["-h", "-j", job, "-o", "%T"], in: directory)
+            let states = queue.output.split(separator: "\n").map(String.init)
+            let shards = (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("shards").path))?
+                .filter { $0.hasSuffix(".json") }.count ?? 0
+            let line = "job \(job): \(shards)/\(total) results, \(states.filter { $0 == "RUNNING" }.count) running, \(states.filter { $0 == "PENDING" }.count) pending"
+            if line != last {
+                printProgress(line + " (\(formatDuration(Date().timeIntervalSince(started))))")
+                last = line
+            }
+            if queue.status == 0, states.isEmpty { return }
+            Thread.sleep(forTimeInterval: 2)
+        }
+    }
+
+    /// Each task's final state and exit code from `scontrol show job` (kept for MinJobAge after the end).
+    static func taskStates(job: String) -> [Int: (state: String, exitCode: String)] {
+        guard let result = try? run("scontrol", ["-o", "show", "job", job], in: nil), result.status == 0 else { return [:] }
+        var states: [Int: (String, String)] = [:]
+        for line in result.output.split(separator: "\n") {
+            var fields: [String: String] = [:]
+            for pair in line.split(separator: " ") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
+            }
+            if let task = fields["ArrayTaskId"].flatMap({ Int($0) }) {
+                states[task] = (fields["JobState"] ?? "?", fields["ExitCode"] ?? "?")
+            }
+        }
+        return states
+    }
+
+    /// Merges the shards of `directory` into the store, each run once: runs already done are left alone,
+    /// unreadable or partial shards are skipped with a warning. Returns (recorded, already there, missing).
+    static func collect(_ directory: URL, store: ResultsStore, job: String? = nil) throws -> (recorded: Int, skipped: Int, missing: [String]) {
+        let planURL = directory.appendingPathComponent(planFile)
+        guard let data = try? Data(contentsOf: planURL), let plan = try? JSONDecoder().decode(PlanFile.self, from: data) else {
+            throw CommandError("\(planURL.path): missing or not a lora-sweep plan (is \(directory.path) a submission directory?)")
+        }
+        var recorded = 0, skipped = 0
+        var missing: [String] = []
+        let states = job.map(taskStates) ?? [:]
+        for (task, entry) in plan.runs.enumerated() {
+            let shardURL = directory.appendingPathComponent("shards/\(entry.id).json")
+            guard let shardData = try? Data(contentsOf: shardURL) else {
+                let state = states[task].map { " (\($0.state), exit code \($0.exitCode))" } ?? ""
+                missing.append("task \(task), run \(entry.id)\(state): no result; see \(directory.path)/logs/*_\(task).out")
+                continue
+            }
+            guard let shard = try? jsonDecoder().decode(Shard.self, from: shardData), shard.id == entry.id else {
+                printProgress("warning: \(shardURL.path) is not a complete shard; skipped (resubmit to rerun it)")
+                missing.append("task \(task), run \(entry.id): unreadable shard")
+                continue
+            }
+            guard let run = try store.run(id: entry.id) else {
+                printProgress("warning: run \(entry.id) is not in \(store.path); register the experiment first (sweep plan/submit)")
+                continue
+            }
+            if run.status == .done || (run.status == .failed && shard.outcome.error != nil) {
+                skipped += 1
+                continue
+            }
+            if let error = shard.outcome.error {
+                try store.fail(runID: entry.id, error: error, step: shard.outcome.failedStep, curve: shard.outcome.curve)
+            } else {
+                try store.finish(runID: entry.id, metrics: shard.outcome.metrics, curve: shard.outcome.curve,
+                                 trainableParameters: shard.outcome.trainableParameters,
+                                 codeVersion: RunExecutor.numericsVersion, machine: shard.outcome.machine)
+            }
+            recorded += 1
+        }
+        return (recorded, skipped, missing)
+    }
+
+    static func run(_ tool: String, _ arguments: [String], in directory: URL?) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        do { try process.run() } catch {
+            throw CommandError("cannot run \(tool): \(error.localizedDescription) (is Slurm installed here?)")
+        }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
