@@ -27,6 +27,8 @@ final class SweepRunner: @unchecked Sendable {
     private let started = Date()
     private var finishedSeconds: [Double] = []
     private var failures = 0
+    private var runStarted: [String: Date] = [:]
+    private var toTrain = 0
 
     init(store: ResultsStore, experiment: String, baseDirectory: String, jobs: Int, threadsPerJob: Int,
          runs: [(id: String, configuration: RunConfiguration, label: String)]) {
@@ -49,6 +51,7 @@ final class SweepRunner: @unchecked Sendable {
     func run() throws -> Summary {
         let counts = try store.statusCounts(experiment: experiment)
         let toTrain = counts.pending
+        self.toTrain = toTrain
         printProgress("\(experiment): \(counts.total) runs, \(counts.done) done, \(counts.failed) failed, \(toTrain) to train; \(jobs) job(s) × \(threadsPerJob) BLAS thread(s)")
         guard toTrain > 0 else { return Summary() }
 
@@ -124,14 +127,14 @@ final class SweepRunner: @unchecked Sendable {
         let finished: WorkerProcess.Finished
         do {
             finished = try worker.run(started: { process in
-                self.lock.lock(); self.running[id] = process; self.lock.unlock()
+                self.lock.lock(); self.running[id] = process; self.runStarted[id] = Date(); self.lock.unlock()
                 printProgress("[\(index)/\(total)] \(label): started (run \(id))")
             }, progress: { step in self.report(step, id: id) })
         } catch {
             try? store.fail(runID: id, error: "cannot start the worker: \(error)", step: nil, curve: [])
             return
         }
-        lock.lock(); running[id] = nil; progress[id] = nil; let stopped = interrupted; lock.unlock()
+        lock.lock(); running[id] = nil; progress[id] = nil; runStarted[id] = nil; let stopped = interrupted; lock.unlock()
 
         let seconds = Date().timeIntervalSince(begun)
         if let outcome = finished.outcome {
@@ -187,6 +190,28 @@ final class SweepRunner: @unchecked Sendable {
         let parts = snapshot.sorted { $0.key < $1.key }.map { id, p in
             "\(labels[id] ?? id): step \(p.step)/\(p.total) loss \(String(format: "%.4f", p.loss)) \(String(format: "%.0f", p.tokensPerSecond)) tok/s"
         }
-        printProgress("  " + parts.joined(separator: "  |  ") + "  (\(formatDuration(Date().timeIntervalSince(started))) elapsed)")
+        printProgress("  " + parts.joined(separator: "  |  ") + "  (sweep \(sweepStatus(snapshot)))")
+    }
+
+    /// "3/9 runs, 2m10s elapsed, eta 4m30s": finished runs' mean time (or, before any finishes, the running
+    /// runs' pace) over what is left, shared by the jobs.
+    private func sweepStatus(_ snapshot: [String: (step: Int, total: Int, loss: Double, tokensPerSecond: Double)]) -> String {
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        var remaining = 0.0
+        var projected: [Double] = []
+        for (id, p) in snapshot {
+            // The first steps also pay for loading the base and the data: project from 5% on.
+            guard let start = runStarted[id], p.step > 0, p.step * 20 >= p.total else { continue }
+            let elapsed = now.timeIntervalSince(start)
+            projected.append(elapsed * Double(p.total) / Double(p.step))
+            remaining += elapsed * Double(p.total - p.step) / Double(p.step)
+        }
+        let done = finishedSeconds.count + failures
+        let perRun = finishedSeconds.isEmpty ? (projected.isEmpty ? .nan : projected.reduce(0, +) / Double(projected.count))
+            : finishedSeconds.reduce(0, +) / Double(finishedSeconds.count)
+        let waiting = max(0, toTrain - done - snapshot.count)
+        let eta = (remaining + Double(waiting) * perRun) / Double(jobs)
+        return "\(done)/\(toTrain) runs, \(formatDuration(now.timeIntervalSince(started))) elapsed, eta \(formatDuration(eta))"
     }
 }
