@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import TOMLKit
 
@@ -124,7 +123,7 @@ public struct BaseRecipe: Sendable, Equatable {
 
     /// SHA-256 of `canonicalText`, hex: editing comments or restating a default does not change it.
     public var hash: String {
-        SHA256.hash(data: Data(canonicalText.utf8)).map { String(format: "%02x", $0) }.joined()
+        sha256Hex(Data(canonicalText.utf8))
     }
 
     private enum Field {

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import JSON
 
@@ -37,9 +36,6 @@ extension RunConfiguration {
     /// The same configuration and fingerprint give the same id whichever file plans the run.
     public func runID(fingerprint: Fingerprint) -> String {
         let document = CanonicalJSON.render(.object(["config": jsonObject, "fingerprint": fingerprint.jsonObject]))
-        let digest = SHA256.hash(data: Data(document.utf8))
-        return digest.prefix(8).map { byte in
-            String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-        }.joined()
+        return String(sha256Hex(Data(document.utf8)).prefix(16))
     }
 }

@@ -1,5 +1,4 @@
 import Adapters
-import Crypto
 import Evaluation
 import Experiments
 import Foundation
@@ -48,6 +47,7 @@ struct RunExecutor {
         let adapter = LoRA(config: p.lora, modelConfig: base.config, capacityRows: p.microBatchSize * T, seed: p.seed)
 
         var curve: [CurvePoint] = []
+        curve.reserveCapacity((train.count * p.passes + p.batchSize - 1) / p.batchSize)
         let summary = FineTuning.run(model: base, adapter: adapter, examples: train, parameters: p) { report in
             curve.append(CurvePoint(step: report.result.step, loss: Double(report.result.loss), lr: Double(report.result.learningRate)))
             progress(report)
@@ -181,8 +181,4 @@ struct RunData {
         let text = AlpacaFile.alpacaJSONLines(set.trainRecords) + "\n--\n" + AlpacaFile.alpacaJSONLines(set.heldOutRecords)
         return sha256Hex(Data(text.utf8))
     }
-}
-
-func sha256Hex(_ data: Data) -> String {
-    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
 }

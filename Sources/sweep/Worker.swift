@@ -42,9 +42,15 @@ struct Worker: ParsableCommand {
             throw CommandError("--config is not a run configuration: \(error)")
         }
         let executor = RunExecutor(baseDirectory: base, configuration: configuration)
+        // A progress line at most every half second (and at the last step): the sweep prints every few
+        // seconds, and a write per step would be I/O inside the training loop.
+        var lastLine = Date.distantPast
         let outcome = try executor.execute { report in
+            let step = report.result.step + 1
+            guard step == report.totalSteps || Date().timeIntervalSince(lastLine) >= 0.5 else { return }
+            lastLine = Date()
             let line = String(format: "{\"step\":%d,\"total\":%d,\"loss\":%.6g,\"tokens_per_second\":%.1f}",
-                              report.result.step + 1, report.totalSteps, report.result.loss, report.tokensPerSecond)
+                              step, report.totalSteps, report.result.loss, report.tokensPerSecond)
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
         try outcome.write(to: URL(fileURLWithPath: result))
