@@ -18,6 +18,7 @@ import TOMLKit
 /// reproduce_seed = 1
 /// [check.max_spread]
 /// facts = 0.05
+/// [finding]                           # the article's finding it tests: see `Finding`
 /// ```
 /// Parsing checks everything that can be checked without expanding the grid; cycles among derived knobs,
 /// division by zero and other per-run problems are found by `expand`.
@@ -46,6 +47,8 @@ public struct ExperimentFile: Sendable {
     public var excludes: [[Knob: KnobValue]]
     public var includes: [[Knob: KnobValue]]
     public var check: ExperimentCheck
+    /// The article's finding the experiment tests, if it tests one.
+    public var finding: Finding?
 
     let sourceMap: SourceMap
 
@@ -121,15 +124,19 @@ public struct ExperimentFile: Sendable {
             check = try readCheck(try reader.table(value, at: "check"), reader, seeds: seeds, metrics: metrics)
         }
 
+        let finding = try root["finding"].map { value throws(ExperimentFileError) in
+            try readFinding(try reader.table(value, at: "finding"), reader)
+        }
+
         return ExperimentFile(
             path: path, name: name, purpose: purpose, base: base, dataset: dataset, benchmarks: benchmarks,
             metric: metric, higherIsBetter: higherIsBetter, defaults: defaults, axes: axes, seeds: seeds,
-            excludes: excludes, includes: includes, check: check, sourceMap: map)
+            excludes: excludes, includes: includes, check: check, finding: finding, sourceMap: map)
     }
 
     static let headerKeys = [
         "name", "purpose", "base", "dataset", "benchmarks", "metric", "higher_is_better",
-        "defaults", "grid", "exclude", "include", "check",
+        "defaults", "grid", "exclude", "include", "check", "finding",
     ]
 
     private static func readBenchmarks(_ root: TOMLTable, _ reader: TOMLReader) throws(ExperimentFileError) -> [String] {

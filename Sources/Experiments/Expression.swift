@@ -1,13 +1,16 @@
 /// A derived knob's value: arithmetic over numbers and other knobs' names, as in `alpha = "2 * rank"`.
 ///
-/// Grammar: `+ - * /` with the usual precedence, unary minus, parentheses, numeric literals (`3e-3`) and
-/// names (`rank`, `micro_batch`). Evaluated in Double; the caller supplies every name's value.
+/// Grammar: `+ - * /` with the usual precedence, unary minus, parentheses, numeric literals (`3e-3`),
+/// names (`rank`, `micro_batch`, and in findings dotted ones: `qlora.peak_memory`) and function calls
+/// (`abs(x)`, `effect(a.facts, b.facts)`: only findings define functions). Evaluated in Double; the
+/// caller supplies every name's value.
 struct Expression: Sendable {
     indirect enum Node: Sendable {
         case number(Double)
         case name(String)
         case negate(Node)
         case binary(Character, Node, Node)
+        case call(String, [Node])
     }
 
     let text: String
@@ -22,6 +25,12 @@ struct Expression: Sendable {
         }
     }
 
+    /// A parsed sub-expression (a function's argument), to evaluate on its own.
+    init(root: Node) {
+        text = ""
+        self.root = root
+    }
+
     /// The names the expression reads, in order of first appearance.
     var names: [String] {
         var names: [String] = []
@@ -31,17 +40,43 @@ struct Expression: Sendable {
             case .name(let name): if !names.contains(name) { names.append(name) }
             case .negate(let operand): visit(operand)
             case .binary(_, let left, let right): visit(left); visit(right)
+            case .call(_, let arguments): arguments.forEach(visit)
             }
         }
         visit(root)
         return names
     }
 
-    func evaluate(_ value: (String) -> Double) throws(ExpressionError) -> Double {
+    /// The functions the expression calls, in order of first appearance.
+    var functions: [String] {
+        var functions: [String] = []
+        func visit(_ node: Node) {
+            switch node {
+            case .number, .name: break
+            case .negate(let operand): visit(operand)
+            case .binary(_, let left, let right): visit(left); visit(right)
+            case .call(let function, let arguments):
+                if !functions.contains(function) { functions.append(function) }
+                arguments.forEach(visit)
+            }
+        }
+        visit(root)
+        return functions
+    }
+
+    /// The value, with `value` giving each name's and `call` each function call's (which receives the
+    /// argument nodes unevaluated: a finding's functions read a name as a list of runs' values).
+    func evaluate(
+        _ value: (String) throws(ExpressionError) -> Double,
+        call: (String, [Node]) throws(ExpressionError) -> Double = { name, _ throws(ExpressionError) in
+            throw ExpressionError("unknown function '\(name)'")
+        }
+    ) throws(ExpressionError) -> Double {
         func evaluate(_ node: Node) throws(ExpressionError) -> Double {
             switch node {
             case .number(let number): return number
-            case .name(let name): return value(name)
+            case .name(let name): return try value(name)
+            case .call(let function, let arguments): return try call(function, arguments)
             case .negate(let operand): return -(try evaluate(operand))
             case .binary(let op, let left, let right):
                 let l = try evaluate(left), r = try evaluate(right)
@@ -82,7 +117,7 @@ struct Expression: Sendable {
             let c = characters[i]
             if c.isWhitespace {
                 i += 1
-            } else if "+-*/()".contains(c) {
+            } else if "+-*/(),".contains(c) {
                 tokens.append(.symbol(c))
                 i += 1
             } else if c.isASCII, c.isNumber || c == "." {
@@ -103,6 +138,7 @@ struct Expression: Sendable {
                 let start = i
                 while i < characters.count, characters[i].isASCII,
                     characters[i].isLetter || characters[i].isNumber || characters[i] == "_"
+                        || (characters[i] == "." && i + 1 < characters.count && characters[i + 1].isLetter)
                 {
                     i += 1
                 }
@@ -145,7 +181,21 @@ struct Expression: Sendable {
             position += 1
             switch token {
             case .number(let number): return .number(number)
-            case .name(let name): return .name(name)
+            case .name(let name):
+                guard peek == .symbol("(") else { return .name(name) }
+                position += 1
+                var arguments: [Node] = []
+                if peek == .symbol(")") {
+                    position += 1
+                    return .call(name, arguments)
+                }
+                while true {
+                    arguments.append(try expression())
+                    if peek == .symbol(",") { position += 1; continue }
+                    guard peek == .symbol(")") else { throw ExpressionError("the call \(name)( is never closed") }
+                    position += 1
+                    return .call(name, arguments)
+                }
             case .symbol("-"): return .negate(try factor())
             case .symbol("+"): return try factor()
             case .symbol("("):

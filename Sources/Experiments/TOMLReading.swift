@@ -112,6 +112,9 @@ struct TOMLReader {
         } catch {
             throw fail(key, "expected an arithmetic expression over other knobs, got \"\(text)\": \(error.message)")
         }
+        if let function = expression.functions.first {
+            throw fail(key, "\"\(text)\" calls \(function)(…): a knob's expression is arithmetic over other knobs, without functions")
+        }
         let numericKnobs = Knob.allCases.filter(\.isNumeric).map(\.rawValue)
         for name in expression.names where !numericKnobs.contains(name) {
             throw fail(key, "unknown name '\(name)' in \"\(text)\"" + suggestionSuffix(for: name, among: numericKnobs))
@@ -120,8 +123,8 @@ struct TOMLReader {
     }
 
     /// The knobs a table sets (`[defaults]`, an `[[include]]`), unknown keys refused.
-    func knobs(_ table: TOMLTable, at tablePath: String, place: String) throws(ExperimentFileError) -> [Knob: KnobValue] {
-        try checkKeys(of: table, at: tablePath, allowed: Knob.allCases.map(\.rawValue), place: place)
+    func knobs(_ table: TOMLTable, at tablePath: String, place: String, alsoAllowed: [String] = []) throws(ExperimentFileError) -> [Knob: KnobValue] {
+        try checkKeys(of: table, at: tablePath, allowed: Knob.allCases.map(\.rawValue) + alsoAllowed, place: place)
         var knobs: [Knob: KnobValue] = [:]
         for knob in Knob.allCases {
             if let value = table[knob.rawValue] {

@@ -68,6 +68,11 @@ struct RunCommand: ParsableCommand {
             }
             printProgress(try session.store.statusCounts(experiment: session.file.name).description)
         }
+        if !noReport, slurm.backend == .local || !slurm.detach, let session = sessions.last(where: { $0.file.finding != nil }),
+            let findings = try FindingsBuilder.write(store: session.store, to: out)
+        {
+            printProgress("wrote \(findings)")
+        }
         if failed > 0 { printProgress("\(failed) run(s) failed; their errors are in the report and in the runs table") }
     }
 
@@ -105,7 +110,9 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render results/<name>.md and its charts from the database, without training.",
         discussion: """
-            Identical database contents give byte-identical files.
+            Identical database contents give byte-identical files. With no names, every experiment's
+            report, and results/FINDINGS.md when experiments declare [finding]s (the article's
+            findings with verdicts: experiments/f1…f9, `make reproduce`).
 
               sweep report                    # every experiment in results/runs.sqlite
               sweep report alpha-rank --out /tmp/reports
@@ -121,6 +128,9 @@ struct Report: ParsableCommand {
         let names = experiments.isEmpty ? try store.experiments().map(\.name) : experiments
         for name in names {
             print(try ReportBuilder.write(experiment: name, store: store, to: out))
+        }
+        if experiments.isEmpty, let findings = try FindingsBuilder.write(store: store, to: out) {
+            print(findings)
         }
     }
 }

@@ -1,0 +1,211 @@
+import TOMLKit
+
+/// A finding of the article that an experiment file tests: the article's claim and numbers, the arms
+/// (groups of runs) it compares, and the expectations that decide the verdict.
+///
+/// ```toml
+/// [finding]
+/// id = "F2"
+/// title = "QLoRA"
+/// claim = "33% less peak memory, 39–50% longer training, scores barely affected"
+/// article = "peak memory 21.33 → 14.18 GB (×0.665); time 6,686 → 10,060 s (×1.50)"
+/// setting = "NF4 by our own kernels on a CPU; peak memory is our tensors' ledger"  # optional
+/// [finding.arms]                      # runs whose knobs match; `experiment` takes another file's runs
+/// lora = { quantization = "none" }
+/// qlora = { quantization = "nf4" }
+/// [[finding.expect]]
+/// what = "QLoRA needs at least 20% less peak memory"
+/// test = "qlora.peak_memory / lora.peak_memory < 0.8"
+/// ```
+/// A test compares two expressions with `<`, `<=`, `>` or `>=`. `arm.metric` is the metric's mean over
+/// the arm's done runs; see `FindingMetric` for the metrics and `FindingFunction` for the functions.
+/// The arm `suite` is reserved: every run of every experiment that has a finding.
+public struct Finding: Sendable {
+    public var id: String
+    public var title: String
+    public var claim: String
+    public var article: String
+    public var setting: String?
+    public var arms: [FindingArm]
+    public var expectations: [FindingExpectation]
+
+    /// The arm that stands for all runs of all findings (F9's "the whole suite").
+    public static let suiteArm = "suite"
+}
+
+/// A group of runs: those of `experiment` (nil: the finding's own) whose knobs match every entry.
+public struct FindingArm: Sendable {
+    public var name: String
+    public var experiment: String?
+    public var match: [Knob: KnobValue]
+
+    /// Whether a run of the right experiment belongs to the arm.
+    public func contains(_ configuration: RunConfiguration) -> Bool {
+        match.allSatisfy { knob, value in
+            switch value {
+            case .names(let names): RunConfiguration.projections(names) == configuration.targets
+            case .integer(let int): configuration.formatted(knob) == formatNumber(Double(int))
+            case .number(let number): configuration.formatted(knob) == formatNumber(number)
+            default: configuration.formatted(knob) == value.description
+            }
+        }
+    }
+}
+
+/// One testable statement: what it says in words, and the comparison that decides it.
+public struct FindingExpectation: Sendable {
+    public var what: String
+    public var test: String
+    let left: Expression
+    let comparison: String
+    let right: Expression
+}
+
+/// The metrics a test may name after `arm.`: `_` in place of `-`, and a few shorter names.
+public enum FindingMetric {
+    /// Expression name → results-store metric. Benchmarks and `heldout_loss` map by `_` → `-`.
+    public static let aliases: [String: String] = [
+        "peak_memory": "peak-memory-bytes",
+        "peak_rss": "peak-rss-bytes",
+        "train_seconds": "wall-seconds",
+        "eval_seconds": "eval-seconds",
+        "run_seconds": runSeconds,
+        "suite": suite,
+        "trainable": trainable,
+        "final_loss": "final-loss",
+        "tokens_per_second": "tokens-per-second",
+    ]
+    /// Computed per run: the mean of the run's benchmark scores (an lm-eval-harness style average).
+    public static let suite = "suite"
+    /// Computed per run: training plus evaluation seconds.
+    public static let runSeconds = "run-seconds"
+    /// The run's trainable parameters.
+    public static let trainable = "trainable-parameters"
+
+    /// The store's metric for an expression name, or nil if the name means none.
+    public static func storeName(_ name: String) -> String? {
+        if let alias = aliases[name] { return alias }
+        let dashed = name.replacingOccurrences(of: "_", with: "-")
+        return (ExperimentFile.allBenchmarks + [ExperimentFile.heldoutLoss]).contains(dashed) ? dashed : nil
+    }
+
+    static var expressionNames: [String] {
+        (ExperimentFile.allBenchmarks + [ExperimentFile.heldoutLoss]).map { $0.replacingOccurrences(of: "-", with: "_") }
+            + aliases.keys.sorted()
+    }
+}
+
+extension ExperimentFile {
+    static func readFinding(_ table: TOMLTable, _ reader: TOMLReader) throws(ExperimentFileError) -> Finding {
+        try reader.checkKeys(of: table, at: "finding", allowed: ["id", "title", "claim", "article", "setting", "arms", "expect"], place: "in [finding]")
+        let id = try reader.string(table, "id", at: "finding.id", expected: "the finding's label, such as \"F2\"", default: nil)
+        let title = try reader.string(table, "title", at: "finding.title", expected: "a few words naming the finding", default: nil)
+        let claim = try reader.string(table, "claim", at: "finding.claim", expected: "the article's claim in one sentence", default: nil)
+        let article = try reader.string(table, "article", at: "finding.article", expected: "the article's numbers", default: nil)
+        let setting: String? = table["setting"] == nil ? nil
+            : try reader.string(table, "setting", at: "finding.setting", expected: "how our setting differs from the article's", default: nil)
+
+        guard let armsValue = table["arms"] else { throw reader.fail("finding", "expected [finding.arms]: the groups of runs the finding compares") }
+        let armsTable = try reader.table(armsValue, at: "finding.arms")
+        var arms: [FindingArm] = []
+        for name in reader.map.orderedKeys(of: "finding.arms", present: armsTable.keys) {
+            let path = "finding.arms." + name
+            guard name != Finding.suiteArm else {
+                throw reader.fail(path, "the arm name '\(Finding.suiteArm)' is reserved for every run of every finding")
+            }
+            let armTable = try reader.table(armsTable[name]!, at: path)
+            let experiment: String? = armTable["experiment"] == nil ? nil
+                : try reader.string(armTable, "experiment", at: path + ".experiment", expected: "another experiment's name", default: nil)
+            let match = try reader.knobs(armTable, at: path, place: "in an arm", alsoAllowed: ["experiment"])
+            if let derived = match.first(where: { if case .expression = $0.value { true } else { false } }) {
+                throw reader.fail(path + "." + derived.key.rawValue, "an arm matches written values, not expressions; got \"\(derived.value)\"")
+            }
+            arms.append(FindingArm(name: name, experiment: experiment, match: match))
+        }
+        guard !arms.isEmpty else { throw reader.fail("finding.arms", "expected at least one arm, as in qlora = { quantization = \"nf4\" }") }
+
+        let armNames = arms.map(\.name) + [Finding.suiteArm]
+        var expectations: [FindingExpectation] = []
+        for (index, entry) in try reader.tables(table, "expect").enumerated() {
+            let path = "finding.expect[\(index)]"
+            try reader.checkKeys(of: entry, at: path, allowed: ["what", "test"], place: "in [[finding.expect]]")
+            let what = try reader.string(entry, "what", at: path + ".what", expected: "the expectation in words", default: nil)
+            let test = try reader.string(entry, "test", at: path + ".test", expected: "a comparison such as \"qlora.peak_memory / lora.peak_memory < 0.8\"", default: nil)
+            do {
+                expectations.append(try FindingExpectation(what: what, test: test, arms: armNames))
+            } catch {
+                throw reader.fail(path + ".test", "in \"\(test)\": \(error.message)")
+            }
+        }
+        guard !expectations.isEmpty else { throw reader.fail("finding", "expected at least one [[finding.expect]] with what and test") }
+        return Finding(id: id, title: title, claim: claim, article: article, setting: setting, arms: arms, expectations: expectations)
+    }
+}
+
+extension FindingExpectation {
+    static let comparisons = ["<=", ">=", "<", ">"]
+
+    init(what: String, test: String, arms: [String]) throws(ExpressionError) {
+        guard let (comparison, range) = Self.comparisons.lazy.compactMap({ op in test.range(of: op).map { (op, $0) } }).first else {
+            throw ExpressionError("expected a comparison: two expressions joined by <, <=, > or >=")
+        }
+        let rightText = String(test[range.upperBound...])
+        if Self.comparisons.contains(where: { rightText.contains($0) }) { throw ExpressionError("expected one comparison, found more") }
+        let left = try Expression(String(test[..<range.lowerBound]))
+        let right = try Expression(rightText)
+        for expression in [left, right] {
+            for name in expression.names { try Self.checkName(name, arms: arms) }
+            try Self.checkCalls(expression.root)
+        }
+        self.init(what: what, test: test, left: left, comparison: comparison, right: right)
+    }
+
+    static func checkName(_ name: String, arms: [String]) throws(ExpressionError) {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2 else {
+            throw ExpressionError("'\(name)' should be arm.metric, such as \(arms.first ?? "lora").facts")
+        }
+        guard arms.contains(parts[0]) else {
+            throw ExpressionError("unknown arm '\(parts[0])'" + suggestionSuffix(for: parts[0], among: arms))
+        }
+        guard FindingMetric.storeName(parts[1]) != nil else {
+            throw ExpressionError("unknown metric '\(parts[1])'" + suggestionSuffix(for: parts[1], among: FindingMetric.expressionNames))
+        }
+    }
+
+    static func checkCalls(_ node: Expression.Node) throws(ExpressionError) {
+        switch node {
+        case .number, .name: return
+        case .negate(let operand): try checkCalls(operand)
+        case .binary(_, let left, let right): try checkCalls(left); try checkCalls(right)
+        case .call(let name, let arguments):
+            guard let function = FindingFunction(rawValue: name) else {
+                throw ExpressionError("unknown function '\(name)'" + suggestionSuffix(for: name, among: FindingFunction.allCases.map(\.rawValue)))
+            }
+            guard arguments.count == function.arity else {
+                throw ExpressionError("\(name)(…) takes \(function.arity) argument\(function.arity == 1 ? "" : "s"), got \(arguments.count)")
+            }
+            if function.readsRuns {
+                for argument in arguments {
+                    guard case .name = argument else { throw ExpressionError("\(name)(…) takes arm.metric names, as in \(function.example)") }
+                }
+            } else {
+                for argument in arguments { try checkCalls(argument) }
+            }
+        }
+    }
+}
+
+/// The functions a finding's test may call.
+public enum FindingFunction: String, CaseIterable, Sendable {
+    /// Over one arm.metric's runs: mean, sample std, smallest, largest, sum, the mean of the benchmark's
+    /// own standard error over its items, and the number of runs.
+    case mean, std, min, max, sum, stderr, count
+    /// (mean(a) − mean(b)) / pooled seed std of the two arms: the difference in units of seed noise.
+    case effect
+    case abs
+
+    var arity: Int { self == .effect ? 2 : 1 }
+    var readsRuns: Bool { self != .abs }
+    var example: String { self == .effect ? "effect(all.facts, qv.facts)" : "\(rawValue)(lora.facts)" }
+}

@@ -1,0 +1,71 @@
+import Testing
+@testable import Reports
+
+/// A two-arm finding: qlora against lora, three seeds each, one test held and one failed.
+private func qloraFinding(verdict: String = "mixed") -> FindingSection {
+    func runs(memory: Double, facts: [Double]) -> [[String: Double]] {
+        facts.map { ["peak-memory-bytes": memory, "facts": $0, "suite": $0 / 2, "trainable-parameters": 24_576] }
+    }
+    return FindingSection(
+        id: "F2", title: "QLoRA", claim: "Less memory, same scores.", article: "×0.665",
+        setting: "fp32 base", experiment: "f2-qlora", sourcePath: "experiments/f2-qlora.toml", verdict: verdict,
+        arms: [
+            ArmRuns(name: "lora", runs: runs(memory: 20e6, facts: [0.70, 0.72, 0.74])),
+            ArmRuns(name: "qlora", runs: runs(memory: 12e6, facts: [0.66, 0.68, 0.70]), effects: ["facts": -2]),
+        ],
+        expectations: [
+            ExpectationRow(what: "less memory", test: "qlora.peak_memory / lora.peak_memory < 0.8",
+                           left: 0.6, comparison: "<", right: 0.8, holds: true, problem: nil),
+            ExpectationRow(what: "same facts", test: "abs(effect(qlora.facts, lora.facts)) < 1",
+                           left: 2, comparison: "<", right: 1, holds: false, problem: nil),
+        ])
+}
+
+private let suite = SuiteTotals(runs: 6, runSeconds: 600, jobs: 2, largestPeakMemoryBytes: 20e6, largestPeakRSSBytes: 110e6)
+
+@Suite("FINDINGS.md: verdicts, arms with effect sizes, and the tests with their values")
+struct FindingsReportTests {
+    @Test("The verdict table links each finding's section and counts the tests that hold")
+    func verdictTable() {
+        let markdown = FindingsReport.render(FindingsReportInput(database: "results/runs.sqlite", findings: [qloraFinding()], suite: suite)).markdown
+        #expect(markdown.contains("| [F2 QLoRA](#f2--qlora-mixed) | Less memory, same scores. | **mixed** | 1 of 2     |"))
+        #expect(markdown.contains("## F2 — QLoRA: mixed\n"))
+    }
+
+    @Test("An arm's cell is mean ± std over seeds, with d against the first arm")
+    func armCells() {
+        let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [qloraFinding()], suite: suite)).markdown
+        #expect(markdown.contains("| MMLU global facts    | 0.720 ± 0.020 | 0.680 ± 0.020 (d −2.0) |"))
+        #expect(markdown.contains("| peak memory (ledger) | 20.0 ± 0.0 MB |          12.0 ± 0.0 MB |"))
+        #expect(markdown.contains("| trainable parameters |        24,576 |                 24,576 |"))
+    }
+
+    @Test("Each test shows both sides' values and whether it holds; the reading names what failed")
+    func tests() {
+        let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [qloraFinding()], suite: suite)).markdown
+        #expect(markdown.contains("| 0.6000 < 0.8000 | yes    |"))
+        #expect(markdown.contains("| 2.000 < 1.000   | **no** |"))
+        #expect(markdown.contains("- **Reading:** 1 of 2 tests hold. Not in our setting: same facts.\n"))
+    }
+
+    @Test("The suite line gives the summed time, the time per job and the largest peaks")
+    func suiteLine() {
+        #expect(FindingsReport.suiteLine(suite) == "**The whole suite** (F9's analogue): 6 distinct runs, 10.0 min of training and evaluation summed over runs, ≈ 5.0 min on this machine with 2 jobs; largest peak memory 20.0 MB (tensor ledger), largest peak RSS 110.0 MB (whole process).")
+    }
+
+    @Test("Numbers show four significant digits, large and small ones with an exponent", arguments: [
+        (0.65123, "0.6512"), (1.2034, "1.203"), (5736.4, "5,736"), (2.1e8, "2.10e+8"), (0.000123, "1.23e-4"), (0, "0"), (-0.5, "-0.5000"),
+    ])
+    func numbers(value: Double, text: String) {
+        #expect(FindingsReport.number(value) == text)
+    }
+
+    @Test("The score chart is well-formed SVG with one series per benchmark the arms have")
+    func chart() throws {
+        let report = FindingsReport.render(FindingsReportInput(database: "db", findings: [qloraFinding()], suite: suite))
+        let file = try #require(report.files.first)
+        #expect(file.name == "f2-scores.svg")
+        #expect(XMLCheck.isWellFormed(file.contents))
+        #expect(report.markdown.contains("![F2: benchmark scores by arm](findings/f2-scores.svg)"))
+    }
+}
