@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWEEP := .build/release/sweep
 
-.PHONY: setup build release test unit-test smoke-test sweep-test reliability-test consistency test-slurm sweep base bench bench-peer parity parity-setup clean
+.PHONY: setup build release test unit-test smoke-test sweep-test reliability-test reports-test consistency test-slurm sweep reproduce base bench bench-peer parity parity-setup clean
 
 ## setup: install the missing system packages (apt-get, non-interactive, idempotent; run as root or with sudo)
 setup:
@@ -30,7 +30,7 @@ release: setup
 ## test: unit tests (debug build, tiny sizes), then end-to-end checks of the release binary, then the
 ## seed-consistency check of experiments/consistency.toml on the committed base model (a fresh database),
 ## then a small grid as a Slurm job array on a real one-node Slurm started on loopback
-test: unit-test smoke-test sweep-test reliability-test consistency test-slurm
+test: unit-test smoke-test sweep-test reliability-test reports-test consistency test-slurm
 
 unit-test: setup
 	$(SWIFT) test
@@ -45,6 +45,11 @@ sweep-test: release
 reliability-test: release
 	bash Tests/reliability.sh $(SWEEP)
 
+## reports-test: sweep report on the committed results/runs.sqlite reproduces the committed reports and
+## results/FINDINGS.md byte for byte
+reports-test: release
+	bash Tests/reports-match.sh $(SWEEP)
+
 ## test-slurm: start munge, slurmctld and slurmd on loopback (installing them if missing), run a small grid
 ## as a job array, check it against the same grid run locally, stop them (needs root, as CI has)
 test-slurm: release
@@ -58,6 +63,12 @@ consistency: release
 ## at a time, recorded in results/runs.sqlite and rendered to results/alpha-rank.md
 sweep: release
 	$(SWEEP) experiments/alpha-rank.toml --jobs 2
+
+## reproduce: every finding of the article (experiments/f1-…f9-*.toml) on the committed base model, two
+## runs at a time into results/runs.sqlite (runs already there are kept), then results/FINDINGS.md
+reproduce: release
+	$(SWEEP) experiments/f[1-9]-*.toml --jobs 2
+	$(SWEEP) report
 
 ## base: pretrain the base model from experiments/base.toml into results/base, with results/base.md
 base: release

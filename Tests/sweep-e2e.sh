@@ -27,6 +27,12 @@ sed "s/name = \"tiny-grid\"/name = \"other\"/; s/rank = \[2, 4\]/rank = [4, 8]/"
 comm -12 <("$1" plan grid.toml --json | python3 -c "import json,sys; [print(r[\"id\"]) for r in json.load(sys.stdin)[\"runs\"]]" | sort) \
          <("$1" plan other.toml --json | python3 -c "import json,sys; [print(r[\"id\"]) for r in json.load(sys.stdin)[\"runs\"]]" | sort) | wc -l | grep -qx 4' _ "$sweep"
 
+"$sweep" grid.toml other.toml --db pooled.sqlite --out pooled --jobs 2 >pooled.log 2>&1
+check "two files in one invocation share one pool of jobs: 12 distinct runs, each trained once, both reports" bash -c '
+test "$(sqlite3 pooled.sqlite "select count(*) from runs where status = '"'"'done'"'"'")" = 12 &&
+test "$(grep -c ": started" pooled.log)" = 12 && grep -q "^other: 8 runs, 0 done, 0 failed, 4 to train (4 shared with an earlier file)" pooled.log &&
+grep -q "^12 run(s) to train; 2 job(s)" pooled.log && test -s pooled/tiny-grid.md && test -s pooled/other.md'
+
 "$sweep" grid.toml --db runs.sqlite --out results --jobs 2 >first.log 2>&1
 check "a sweep trains every run once, records them done and renders the report" bash -c '
 test "$(sqlite3 runs.sqlite "select count(*) from runs where status = '"'"'done'"'"'")" = 8 &&

@@ -32,8 +32,8 @@ struct Check: ParsableCommand {
         try session.register()
         _ = try session.store.releaseRunning(where: ResultsStore.localWorkerIsDead)
         let runner = SweepRunner(
-            store: session.store, experiment: session.file.name, baseDirectory: session.file.base, jobs: jobs,
-            threadsPerJob: SweepRunner.threadsPerRun, runs: session.plan.runs.map { ($0.id, $0.run.configuration, RunCommand.label($0.run, session)) })
+            store: session.store, experiments: [session.file.name], jobs: jobs, threadsPerJob: SweepRunner.threadsPerRun,
+            runs: session.plan.runs.map { ($0.id, $0.run.configuration, RunCommand.label($0.run, session), session.file.base) })
         if try runner.run().interrupted { throw ExitCode(130) }
 
         var violations = 0

@@ -46,34 +46,39 @@ struct RunCommand: ParsableCommand {
         if jobs > cores { printProgress("warning: --jobs \(jobs) is more than the \(cores) cores: the runs share cores") }
         // Everything is checked before anything trains: a typo in the second file must not wait an hour.
         let sessions = try ExperimentSession.open(paths: files, database: db, allowLarge: yes, reportDirectory: noReport ? nil : out)
-        var failed = 0
         for session in sessions {
             try session.register()
             let released = try session.store.releaseRunning(where: ResultsStore.localWorkerIsDead)
             if !released.isEmpty { printProgress("\(released.count) run(s) left running by a stopped sweep are pending again") }
-            if slurm.backend == .slurm {
+        }
+        if slurm.backend == .slurm {
+            for session in sessions {
                 try slurm.submit(session)
                 if !noReport, !slurm.detach { printProgress("wrote \(try ReportBuilder.write(experiment: session.file.name, store: session.store, to: out))") }
-                continue
             }
+        } else if let store = sessions.first?.store {
+            // One pool of jobs for every file: the next file's runs start as soon as a job is free.
             let runner = SweepRunner(
-                store: session.store, experiment: session.file.name, baseDirectory: session.file.base, jobs: jobs,
-                threadsPerJob: SweepRunner.threadsPerRun, runs: session.plan.runs.map { ($0.id, $0.run.configuration, Self.label($0.run, session)) })
+                store: store, experiments: sessions.map(\.file.name), jobs: jobs, threadsPerJob: SweepRunner.threadsPerRun,
+                runs: sessions.flatMap { session in
+                    session.plan.runs.map {
+                        let label = Self.label($0.run, session)
+                        return ($0.id, $0.run.configuration, sessions.count > 1 ? "\(session.file.name) \(label)" : label, session.file.base)
+                    }
+                })
             let summary = try runner.run()
-            failed += summary.failed
             if summary.interrupted { throw ExitCode(130) }
-            if !noReport {
-                let written = try ReportBuilder.write(experiment: session.file.name, store: session.store, to: out)
-                printProgress("wrote \(written)")
+            for session in sessions {
+                if !noReport { printProgress("wrote \(try ReportBuilder.write(experiment: session.file.name, store: session.store, to: out))") }
+                printProgress(try session.store.statusCounts(experiment: session.file.name).description)
             }
-            printProgress(try session.store.statusCounts(experiment: session.file.name).description)
+            if summary.failed > 0 { printProgress("\(summary.failed) run(s) failed; their errors are in the report and in the runs table") }
         }
         if !noReport, slurm.backend == .local || !slurm.detach, let session = sessions.last(where: { $0.file.finding != nil }),
             let findings = try FindingsBuilder.write(store: session.store, to: out)
         {
             printProgress("wrote \(findings)")
         }
-        if failed > 0 { printProgress("\(failed) run(s) failed; their errors are in the report and in the runs table") }
     }
 
     /// "rank=8 alpha=2 * rank seed=1": the run's axis values, as progress lines name it.

@@ -3,18 +3,21 @@ import Foundation
 import ResultsStore
 import Training
 
-/// Trains a plan's missing runs, each in a worker process, `jobs` at a time, and records every outcome
-/// in the store as it arrives. Runs are claimed atomically, so two sweeps on one database never train
+/// Trains the missing runs of one or more experiments' plans, each in a worker process, `jobs` at a time
+/// (the next experiment's runs start as soon as a job is free), and records every outcome in the store
+/// as it arrives. Runs are claimed atomically, so two sweeps on one database never train
 /// the same run; Ctrl-C stops the workers and puts their runs back to pending for the next invocation.
 final class SweepRunner: @unchecked Sendable {
     let store: ResultsStore
-    let experiment: String
-    let baseDirectory: String
+    /// Claimed from in this order.
+    let experiments: [String]
     let jobs: Int
     let threadsPerJob: Int
     /// Run id → configuration, for the runs this sweep may claim.
     let configurations: [String: RunConfiguration]
     let labels: [String: String]
+    /// Run id → the base model's directory.
+    let baseDirectories: [String: String]
 
     /// BLAS threads per worker: one, so a run's numbers never depend on --jobs (RunCommand's help says why).
     static let threadsPerRun = 1
@@ -30,15 +33,15 @@ final class SweepRunner: @unchecked Sendable {
     private var runStarted: [String: Date] = [:]
     private var toTrain = 0
 
-    init(store: ResultsStore, experiment: String, baseDirectory: String, jobs: Int, threadsPerJob: Int,
-         runs: [(id: String, configuration: RunConfiguration, label: String)]) {
+    init(store: ResultsStore, experiments: [String], jobs: Int, threadsPerJob: Int,
+         runs: [(id: String, configuration: RunConfiguration, label: String, baseDirectory: String)]) {
         self.store = store
-        self.experiment = experiment
-        self.baseDirectory = baseDirectory
+        self.experiments = experiments
         self.jobs = jobs
         self.threadsPerJob = threadsPerJob
         configurations = Dictionary(runs.map { ($0.id, $0.configuration) }, uniquingKeysWith: { a, _ in a })
         labels = Dictionary(runs.map { ($0.id, $0.label) }, uniquingKeysWith: { a, _ in a })
+        baseDirectories = Dictionary(runs.map { ($0.id, $0.baseDirectory) }, uniquingKeysWith: { a, _ in a })
     }
 
     struct Summary {
@@ -49,10 +52,20 @@ final class SweepRunner: @unchecked Sendable {
 
     /// Claims and trains pending runs until none is left (or Ctrl-C).
     func run() throws -> Summary {
-        let counts = try store.statusCounts(experiment: experiment)
-        let toTrain = counts.pending
+        var pending = Set<String>()
+        for experiment in experiments {
+            let counts = try store.statusCounts(experiment: experiment)
+            let ids = try store.runs(experiment: experiment).filter { $0.status == .pending }.map(\.id)
+            let new = ids.filter { !pending.contains($0) }.count
+            pending.formUnion(ids)
+            let shared = new < ids.count ? " (\(ids.count - new) shared with an earlier file)" : ""
+            printProgress("\(experiment): \(counts.total) runs, \(counts.done) done, \(counts.failed) failed, \(new) to train\(shared)")
+        }
+        let toTrain = pending.count
         self.toTrain = toTrain
-        printProgress("\(experiment): \(counts.total) runs, \(counts.done) done, \(counts.failed) failed, \(toTrain) to train; \(jobs) job(s) × \(threadsPerJob) BLAS thread(s)")
+        if experiments.count > 1 || toTrain > 0 {
+            printProgress("\(toTrain) run(s) to train; \(jobs) job(s) × \(threadsPerJob) BLAS thread(s)")
+        }
         guard toTrain > 0 else { return Summary() }
 
         let interruption = installInterruptHandler()
@@ -64,7 +77,7 @@ final class SweepRunner: @unchecked Sendable {
         while !isInterrupted {
             slots.wait()
             if isInterrupted { slots.signal(); break }
-            guard let record = try store.claimNextPending(experiment: experiment, worker: ResultsStore.currentWorker) else {
+            guard let record = try claimNext() else {
                 slots.signal()
                 break
             }
@@ -83,6 +96,14 @@ final class SweepRunner: @unchecked Sendable {
         summary.interrupted = interrupted
         lock.unlock()
         return summary
+    }
+
+    /// The first pending run of the first experiment that has one.
+    private func claimNext() throws -> RunRecord? {
+        for experiment in experiments {
+            if let record = try store.claimNextPending(experiment: experiment, worker: ResultsStore.currentWorker) { return record }
+        }
+        return nil
     }
 
     private var isInterrupted: Bool {
@@ -118,7 +139,7 @@ final class SweepRunner: @unchecked Sendable {
     private func execute(_ claimed: RunRecord, index: Int, of total: Int) {
         let id = claimed.id
         let label = labels[id] ?? id
-        guard let configuration = configurations[id] else {
+        guard let configuration = configurations[id], let baseDirectory = baseDirectories[id] else {
             try? store.fail(runID: id, error: "claimed a run that is not in this plan", step: nil, curve: [])
             return
         }
