@@ -35,6 +35,14 @@ struct Bench: ParsableCommand {
                            2·r·(in+out), backward 4·r·(in+out))
             MFU = model FLOPs per second ÷ peak. Dequantization, norms, softmax, the loss and the
             optimizer count as overhead, not model FLOPs.
+
+            Profiling: --steps N measures nothing itself. It builds the one cell chosen by --modes,
+            --configs and --threads (one value each), runs one warm-up step and then N steps, and
+            prints each step's loss (with its bit pattern, to compare runs bit for bit). No sgemm
+            peak, no timed loop: under a profiler, the difference between --steps 3 and --steps 1 is
+            two steady-state steps, set-up and warm-up cancelled out:
+              valgrind --tool=callgrind sweep bench --steps 3 --modes lora --configs 3.4m --threads 1
+            (Benchmarks/PROFILE.md: the commands, what valgrind needs, and the profiles.)
             """
     )
 
@@ -62,6 +70,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Tokens per sequence.")
     var seqLen = 128
 
+    @Option(help: "Profile instead of timing: one warm-up step, then this many steps of the single cell chosen by --modes, --configs and --threads; prints the losses.")
+    var steps: Int?
+
     func validate() throws {
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
         guard batch > 0, seqLen > 0 else { throw ValidationError("--batch and --seq-len must be positive") }
@@ -70,6 +81,15 @@ struct Bench: ParsableCommand {
         }
         for name in configs.split(separator: ",") where !["base", "3.4m"].contains(name) {
             throw ValidationError("unknown config \"\(name)\": expected base or 3.4m")
+        }
+        if let steps {
+            guard steps > 0 else { throw ValidationError("--steps must be positive") }
+            guard !modes.contains(","), !configs.contains(","), let threads, !threads.contains(",") else {
+                throw ValidationError("""
+                    --steps profiles one cell: name it with one value each of --modes, --configs and --threads \
+                    (e.g. --steps 3 --modes lora --configs 3.4m --threads 1)
+                    """)
+            }
         }
     }
 
@@ -85,6 +105,18 @@ struct Bench: ParsableCommand {
         var shapes: [(name: String, config: LlamaConfig)] = []
         for name in configs.split(separator: ",") {
             shapes.append((String(name), name == "base" ? loadBaseConfig() : Self.config34M(seqLen: seqLen)))
+        }
+
+        if let steps, let mode = chosenModes.first, let shape = shapes.first, let n = threadCounts.first {
+            let (name, config) = shape
+            BLAS.threads = n
+            log(String(format: "%@ (dim %d, %d layers, vocab %d), %@, %@: 1 warm-up step, then %d",
+                       name, config.dim, config.nLayers, config.vocabSize, BLAS.threadsDescription, mode.rawValue, steps))
+            let losses = BenchCell(mode: mode, config: config, B: batch, T: seqLen).profile(steps: steps)
+            for (step, loss) in losses.enumerated() {
+                print(String(format: "step %d loss %.9g (0x%08x)%@", step, loss, loss.bitPattern, step == 0 ? " warm-up" : ""))
+            }
+            return
         }
 
         var results: [BenchResult] = []
@@ -271,11 +303,31 @@ struct BenchCell {
     let B: Int, T: Int
 
     func time(seconds: Double) -> (steps: Int, seconds: Double) {
+        let step = makeStep()
+        for _ in 0..<2 { _ = step() }  // warm-up: first touches of every buffer, BLAS thread start-up
+        var steps = 0
+        let started = Date()
+        var elapsed = 0.0
+        while elapsed < seconds || steps < 3 {
+            _ = step()
+            steps += 1
+            elapsed = Date().timeIntervalSince(started)
+        }
+        return (steps, elapsed)
+    }
+
+    /// One warm-up step, then `steps` steps, untimed, for a profiler: the losses of all of them.
+    func profile(steps: Int) -> [Float] {
+        let step = makeStep()
+        return (0...steps).map { _ in step() }
+    }
+
+    /// The cell's model, trainer or adapter, and token buffers, held by a closure that runs one
+    /// step on fresh random tokens and returns its loss.
+    private func makeStep() -> () -> Float {
         let dense = Llama(config: config)
         dense.initialize(seed: 1)
-        let inputs = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
-        let targets = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
-        defer { inputs.deallocate(); targets.deallocate() }
+        let tokens = BenchTokens(count: B * T)  // held by the step closure
         var generator = SeededGenerator(seed: 2, stream: "bench-tokens")
         let vocab = Int32(config.vocabSize)
         let fill: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) -> Void = { inputs, targets in
@@ -284,12 +336,11 @@ struct BenchCell {
                 targets[n] = Int32.random(in: 0..<vocab, using: &generator)
             }
         }
-        let step: () -> Void
         switch mode {
         case .full:
             let trainer = Trainer(model: dense, B: B, T: T, optimizer: .adamw,
                                   schedule: LearningRateSchedule(shape: .constant, peak: 1e-4, totalSteps: 1_000_000))
-            step = { _ = trainer.step(microBatches: 1, inputs: inputs, targets: targets, nextBatch: fill) }
+            return { trainer.step(microBatches: 1, inputs: tokens.inputs, targets: tokens.targets, nextBatch: fill).loss }
         case .lora, .qlora:
             // The inner loop of FineTuning.run on fixed-length batches: forward, backward into the
             // adapter only, clipping, AdamW on the adapter.
@@ -299,24 +350,32 @@ struct BenchCell {
             let optimizer = Trainer.OptimizerChoice.adamw.make(count: adapter.parameters.count, weightDecay: nil)
             model.adapter = adapter
             adapter.training = true
-            step = {
+            return {
+                let inputs = tokens.inputs, targets = tokens.targets
                 fill(inputs, targets)
-                _ = model.forward(tokens: inputs, targets: targets, B: B, T: T, activations: activations, backwardScale: 1)
+                let loss = model.forward(tokens: inputs, targets: targets, B: B, T: T, activations: activations, backwardScale: 1)
                 model.backward(tokens: inputs, B: B, T: T, activations: activations, gradients: nil)
                 _ = clipGradientNorm(adapter.gradients.pointer, count: adapter.gradients.count, maxNorm: 1)
                 optimizer.step(parameters: adapter.parameters.pointer, gradients: adapter.gradients.pointer, learningRate: 1e-4)
                 adapter.gradients.zero()
+                return loss!
             }
         }
-        for _ in 0..<2 { step() }  // warm-up: first touches of every buffer, BLAS thread start-up
-        var steps = 0
-        let started = Date()
-        var elapsed = 0.0
-        while elapsed < seconds || steps < 3 {
-            step()
-            steps += 1
-            elapsed = Date().timeIntervalSince(started)
-        }
-        return (steps, elapsed)
+    }
+}
+
+/// A cell's (B, T) input and target tokens, released with the step closure that holds them.
+private final class BenchTokens {
+    let inputs: UnsafeMutablePointer<Int32>
+    let targets: UnsafeMutablePointer<Int32>
+
+    init(count: Int) {
+        inputs = .allocate(capacity: count)
+        targets = .allocate(capacity: count)
+    }
+
+    deinit {
+        inputs.deallocate()
+        targets.deallocate()
     }
 }
