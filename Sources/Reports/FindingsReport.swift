@@ -204,7 +204,9 @@ public enum FindingsReport {
         for row in finding.expectations {
             let ours: String
             if let left = row.left, let right = row.right {
-                ours = "\(number(left)) \(row.comparison) \(number(right))"
+                // Sides that differ only beyond four digits get seven, so the verdict can be read off.
+                let digits = number(left) == number(right) && left != right ? 7 : 4
+                ours = "\(number(left, digits: digits)) \(row.comparison) \(number(right, digits: digits))"
             } else {
                 ours = row.problem ?? "—"
             }
@@ -213,17 +215,17 @@ public enum FindingsReport {
         return table
     }
 
-    /// Four significant digits, plainly: 0.6512, 1.203, 5,736, 2.10e+8.
-    static func number(_ value: Double) -> String {
+    /// `digits` significant digits, plainly (four: 0.6512, 1.203, 5,736, 2.10e+8).
+    static func number(_ value: Double, digits: Int = 4) -> String {
         let magnitude = abs(value)
         guard magnitude != 0, magnitude.isFinite else { return NumberFormatting.fixed(value, decimals: 0) }
         var exponent = 0, scale = 1.0  // scale = 10^exponent ≤ magnitude < 10^(exponent + 1)
         while magnitude >= scale * 10 { scale *= 10; exponent += 1 }
         while magnitude < scale { scale /= 10; exponent -= 1 }
         if exponent >= 6 || exponent < -3 {
-            return NumberFormatting.fixed(value / scale, decimals: 2) + "e" + (exponent < 0 ? "-" : "+") + String(abs(exponent))
+            return NumberFormatting.fixed(value / scale, decimals: digits - 2) + "e" + (exponent < 0 ? "-" : "+") + String(abs(exponent))
         }
-        return NumberFormatting.fixed(value, decimals: max(0, 3 - exponent), grouping: true)
+        return NumberFormatting.fixed(value, decimals: max(0, digits - 1 - exponent), grouping: true)
     }
 
     /// Each benchmark's mean ± std across the arms, and the average: where the arms differ, at a glance.

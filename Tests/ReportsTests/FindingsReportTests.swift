@@ -60,6 +60,14 @@ struct FindingsReportTests {
         #expect(FindingsReport.number(value) == text)
     }
 
+    @Test("Sides that agree to four digits are shown with seven, so a failed test can be read off")
+    func closeSides() {
+        var finding = qloraFinding()
+        finding.expectations = [ExpectationRow(what: "more", test: "a.m / b.m > 1.05", left: 1.04973, comparison: ">", right: 1.05, holds: false, problem: nil)]
+        let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [finding], suite: suite)).markdown
+        #expect(markdown.contains("| 1.049730 > 1.050000 |"))
+    }
+
     @Test("The score chart is well-formed SVG with one series per benchmark the arms have")
     func chart() throws {
         let report = FindingsReport.render(FindingsReportInput(database: "db", findings: [qloraFinding()], suite: suite))
