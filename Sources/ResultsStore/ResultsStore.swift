@@ -47,6 +47,29 @@ public final class ResultsStore: Sendable {
         try self.init(path: path, writer: pool)
     }
 
+    /// Opens an existing database to read only (reports): the file stays byte for byte as it was, which
+    /// a pool in WAL mode would not guarantee (GRDB writes to it to create the -wal file).
+    public convenience init(readingOnly path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw ResultsStoreError(path: path, reason: "cannot open it to read: \(Self.reason(error))")
+        }
+        guard (try? queue.read(Migrations.migrator.hasCompletedMigrations)) == true else {
+            throw ResultsStoreError(path: path, reason: "it is not a results database of this version (run a sweep to create or upgrade it)")
+        }
+        self.init(path: path, checkedWriter: queue)
+    }
+
+    private init(path: String, checkedWriter: any DatabaseWriter) {
+        self.path = path
+        self.writer = checkedWriter
+    }
+
     /// A private in-memory database, for tests.
     public static func inMemory() throws -> ResultsStore {
         try ResultsStore(path: ":memory:", writer: DatabaseQueue())

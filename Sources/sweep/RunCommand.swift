@@ -129,7 +129,8 @@ struct Report: ParsableCommand {
 
     func run() throws {
         guard FileManager.default.fileExists(atPath: db) else { throw CommandError("\(db) does not exist: run a sweep first (make sweep)") }
-        let store = try openStore(db)
+        let store: ResultsStore
+        do { store = try ResultsStore(readingOnly: db) } catch { throw CommandError("\(error)") }
         let names = experiments.isEmpty ? try store.experiments().map(\.name) : experiments
         for name in names {
             print(try ReportBuilder.write(experiment: name, store: store, to: out))

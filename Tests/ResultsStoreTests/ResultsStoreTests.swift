@@ -38,6 +38,33 @@ func temporaryDirectory() throws -> URL {
 // MARK: - Tests
 
 @Suite struct ResultsStoreTests {
+    @Test("A store opened to read leaves the database file byte for byte as it was, and reads what was written")
+    func readingOnlyLeavesTheFileUnchanged() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("runs.sqlite").path
+        do {
+            let store = try ResultsStore(path: path)
+            try store.register(experiment: experiment(), runs: registrations(2))
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        for _ in 0..<2 {
+            let reader = try ResultsStore(readingOnly: path)
+            #expect(try reader.experiments().map(\.name) == ["rank-sweep"])
+            #expect(try reader.runs(experiment: "rank-sweep").count == 2)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test("Opening a file that is not a results database to read says so")
+    func readingOnlyRefusesOtherFiles() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("notes.txt").path
+        try Data("not a database".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: ResultsStoreError.self) { try ResultsStore(readingOnly: path) }
+    }
+
     @Test func migrationsCreateEveryTableInAFileInWALMode() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
