@@ -22,6 +22,9 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // The project's vocabulary, defined once: projections and target groups, optimizers, schedules,
+        // quantizations, benchmarks, metric names, run statuses.
+        .target(name: "Vocabulary"),
         // Pure maths on buffers: matmul, RMSNorm, RoPE, attention, SwiGLU, embedding, cross-entropy.
         .target(name: "Kernels", dependencies: ["CBLAS"]),
         // JSON values checked field by field, for readers whose errors name the field.
@@ -29,30 +32,36 @@ let package = Package(
         // The safetensors file format: reading (F32, F16, BF16) and writing (F32).
         .target(name: "SafeTensors", dependencies: ["JSON"]),
         // The Llama model: config, parameter layout, activations, forward/backward, checkpoints.
-        .target(name: "Model", dependencies: ["Kernels", "SafeTensors"]),
+        .target(name: "Model", dependencies: ["Vocabulary", "Kernels", "SafeTensors"]),
         // Text: the byte-level BPE tokenizer (Hugging Face tokenizer.json), corpora, instruction sets.
         .target(name: "TextData", dependencies: ["JSON"]),
         // LoRA adapters, NF4-quantized frozen weights (QLoRA), merging, PEFT's adapter format.
         .target(name: "Adapters", dependencies: ["Model", "Kernels", "SafeTensors"]),
         // Benchmarks built from the task world, scored as lm-evaluation-harness scores them.
-        .target(name: "Evaluation", dependencies: ["Model", "Adapters", "TextData", "Kernels"]),
+        .target(name: "Evaluation", dependencies: ["Vocabulary", "Model", "Adapters", "TextData", "Kernels"]),
         // Optimizers, schedules, data loading, pretraining and fine-tuning loops.
         .target(name: "Training", dependencies: ["Model", "Adapters", "Kernels"]),
         // Experiment files (TOML): header, defaults, grid, derived knobs; expansion into runs with stable ids.
         .target(name: "Experiments", dependencies: [
-            "JSON",
+            "Vocabulary", "JSON",
             .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The results store: runs, metrics and loss curves in SQLite through GRDB.
-        .target(name: "ResultsStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "ResultsStore", dependencies: ["Vocabulary", .product(name: "GRDB", package: "GRDB.swift")]),
         // Markdown tables and SVG charts rendered from stored runs, byte for byte repeatable.
         .target(name: "Reports"),
-        // The command-line interface: wiring only.
+        // The pipeline: experiment files → plans with run ids → scheduling → execution (worker processes
+        // or a Slurm array) → the results store → reports and findings.
+        .target(name: "Sweeps", dependencies: [
+            "Vocabulary", "Kernels", "Model", "Adapters", "Training", "TextData", "Evaluation",
+            "Experiments", "ResultsStore", "Reports",
+        ]),
+        // The command-line interface: parsing, help and printing only.
         .executableTarget(
             name: "sweep",
             dependencies: [
-                "Kernels", "Model", "Adapters", "Training", "TextData", "Evaluation",
+                "Sweeps", "Kernels", "Model", "Adapters", "Training", "TextData", "Evaluation",
                 "Experiments", "ResultsStore", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -69,6 +78,7 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "Experiments", "ResultsStore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -107,9 +107,9 @@ echo '{"instruction": "Say hi.", "input": 3, "output": "hi"}' > typed.jsonl
 sed "s|^name = .*|name = \"typed\"\ndataset = \"$work/typed.jsonl\"|" grid.toml > typed.toml
 refused "an Alpaca record with a number for input: refused, naming the file, the line and the field" typed.toml "typed.jsonl:1: \"input\" is an integer, expected a string"
 config=$("$sweep" plan grid.toml --json | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["runs"][0]["config"]))')
-check "a worker given the truncated model exits 1 with the file named, writes no result, raises no signal" bash -c '
-"$sweep" worker --base truncated --config "$1" --result worker.json > worker.out 2>&1; status=$?; cat worker.out
-test $status = 1 && grep -q "truncated/model.safetensors" worker.out && test ! -e worker.json' _ "$config"
+check "a worker given the truncated model exits 2 with the file named, sends no outcome, raises no signal" bash -c '
+"$sweep" worker --base truncated --config "$1" > worker.out 2>&1; status=$?; cat worker.out
+test $status = 2 && grep -q "truncated/model.safetensors" worker.out && ! grep -q "\"outcome\"" worker.out' _ "$config"
 
 # --- 3. Crash safety: SIGKILL of the sweep, SIGKILL of a worker, two sweeps at once ------------------
 # Runs of a few seconds each, so that kills land in the middle of one.

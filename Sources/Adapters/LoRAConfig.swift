@@ -38,23 +38,14 @@ public struct LoRAConfig: Equatable, Sendable {
         return problems
     }
 
-    /// Parses "q,v", "all", "q_proj,v_proj" or "attention,mlp" into projection sites.
+    /// Parses "q,v", "all", "q_proj,v_proj" or "attention,mlp" into projection sites
+    /// (`ProjectionSite.targets` says what each name selects).
     public static func parseTargets(_ text: String) throws -> Set<ProjectionSite> {
-        var sites = Set<ProjectionSite>()
-        for word in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !word.isEmpty {
-            switch word {
-            case "all": sites.formUnion(ProjectionSite.allCases)
-            case "attention": sites.formUnion([.q, .k, .v, .o])
-            case "mlp": sites.formUnion([.gate, .up, .down])
-            default:
-                guard let site = ProjectionSite(rawValue: word) ?? ProjectionSite(moduleName: word) else {
-                    throw LoRAConfigError("unknown target \"\(word)\": expected q, k, v, o, gate, up, down, head (or q_proj … lm_head), attention, mlp or all")
-                }
-                sites.insert(site)
-            }
+        do {
+            return Set(try ProjectionSite.targets(text.split(separator: ",").map(String.init)))
+        } catch {
+            throw LoRAConfigError(error.description)
         }
-        guard !sites.isEmpty else { throw LoRAConfigError("targets must name at least one projection") }
-        return sites
     }
 }
 

@@ -8,7 +8,7 @@ import TextData
 /// (delta method): examples differ in length, and the loss is a ratio of two sums over them.
 public enum HeldOutLoss {
     /// Its name among the benchmark scores.
-    public static let taskName = "heldout-loss"
+    public static let taskName = MetricName.heldoutLoss.rawValue
 
     public static func measure(model: any LanguageModel, examples: [TokenizedRequest]) -> TaskScore {
         let results = model.logLikelihoods(tokenized: examples)

@@ -23,10 +23,9 @@ import TOMLKit
 /// Parsing checks everything that can be checked without expanding the grid; cycles among derived knobs,
 /// division by zero and other per-run problems are found by `expand`.
 public struct ExperimentFile: Sendable {
-    /// The six benchmarks, in their standard order.
-    public static let allBenchmarks = ["truthful-mc1", "truthful-mc2", "causative", "facts", "arith-2ds", "arith-4ds"]
+    private static let allBenchmarks = BenchmarkTask.allCases.map(\.rawValue)
     /// The metric measured on held-out training data rather than by a benchmark.
-    public static let heldoutLoss = "heldout-loss"
+    private static let heldoutLoss = MetricName.heldoutLoss.rawValue
 
     public var path: String
     public var name: String
@@ -35,7 +34,7 @@ public struct ExperimentFile: Sendable {
     public var base: String
     /// alpaca, lima, or a path to Alpaca JSON/JSONL.
     public var dataset: String
-    public var benchmarks: [String]
+    public var benchmarks: [BenchmarkTask]
     public var metric: String
     public var higherIsBetter: Bool
     /// The knobs [defaults] sets; the others keep their built-in defaults.
@@ -51,6 +50,11 @@ public struct ExperimentFile: Sendable {
     public var finding: Finding?
 
     let sourceMap: SourceMap
+
+    /// An error about the value at `key` ("base", "grid.rank"), with the line it is written on.
+    public func problem(at key: String, _ message: String) -> ExperimentFileError {
+        sourceMap.error(in: path, at: key, message)
+    }
 
     public static func load(path: String) throws(ExperimentFileError) -> ExperimentFile {
         let source: String
@@ -87,7 +91,7 @@ public struct ExperimentFile: Sendable {
         let base = try reader.string(root, "base", at: "base", expected: "a model directory", default: "results/base")
         let dataset = try reader.string(root, "dataset", at: "dataset", expected: "alpaca, lima or a path to Alpaca JSON/JSONL", default: "alpaca")
         let benchmarks = try readBenchmarks(root, reader)
-        let metrics = benchmarks + [heldoutLoss]
+        let metrics = benchmarks.map(\.rawValue) + [heldoutLoss]
         let metric = try reader.string(root, "metric", at: "metric", expected: "a benchmark name or \(heldoutLoss)", default: "facts")
         guard metrics.contains(metric) else {
             throw reader.fail("metric", "expected one of the listed benchmarks or \(heldoutLoss), got \"\(metric)\"" + suggestionSuffix(for: metric, among: metrics))
@@ -139,19 +143,19 @@ public struct ExperimentFile: Sendable {
         "defaults", "grid", "exclude", "include", "check", "finding",
     ]
 
-    private static func readBenchmarks(_ root: TOMLTable, _ reader: TOMLReader) throws(ExperimentFileError) -> [String] {
-        guard let value = root["benchmarks"] else { return allBenchmarks }
+    private static func readBenchmarks(_ root: TOMLTable, _ reader: TOMLReader) throws(ExperimentFileError) -> [BenchmarkTask] {
+        guard let value = root["benchmarks"] else { return BenchmarkTask.allCases }
         let expected = "a non-empty list of " + allBenchmarks.joined(separator: ", ")
         guard let array = value.array, !array.isEmpty, array.allSatisfy({ $0.string != nil }) else {
             throw reader.fail("benchmarks", "expected \(expected), got \(TOMLReader.describe(value))")
         }
-        var benchmarks: [String] = []
+        var benchmarks: [BenchmarkTask] = []
         for name in array.compactMap(\.string) {
-            guard allBenchmarks.contains(name) else {
+            guard let benchmark = BenchmarkTask(rawValue: name) else {
                 throw reader.fail("benchmarks", "unknown benchmark '\(name)'" + suggestionSuffix(for: name, among: allBenchmarks))
             }
-            guard !benchmarks.contains(name) else { throw reader.fail("benchmarks", "'\(name)' is listed twice") }
-            benchmarks.append(name)
+            guard !benchmarks.contains(benchmark) else { throw reader.fail("benchmarks", "'\(name)' is listed twice") }
+            benchmarks.append(benchmark)
         }
         return benchmarks
     }

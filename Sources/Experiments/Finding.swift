@@ -43,7 +43,7 @@ public struct FindingArm: Sendable {
     public func contains(_ configuration: RunConfiguration) -> Bool {
         match.allSatisfy { knob, value in
             switch value {
-            case .names(let names): RunConfiguration.projections(names) == configuration.targets
+            case .names(let names): (try? ProjectionSite.targets(names)) == configuration.targets
             case .integer(let int): configuration.formatted(knob) == formatNumber(Double(int))
             case .number(let number): configuration.formatted(knob) == formatNumber(number)
             default: configuration.formatted(knob) == value.description
@@ -65,15 +65,15 @@ public struct FindingExpectation: Sendable {
 public enum FindingMetric {
     /// Expression name → results-store metric. Benchmarks and `heldout_loss` map by `_` → `-`.
     public static let aliases: [String: String] = [
-        "peak_memory": "peak-memory-bytes",
-        "peak_rss": "peak-rss-bytes",
-        "train_seconds": "wall-seconds",
-        "eval_seconds": "eval-seconds",
+        "peak_memory": MetricName.peakMemoryBytes.rawValue,
+        "peak_rss": MetricName.peakRSSBytes.rawValue,
+        "train_seconds": MetricName.wallSeconds.rawValue,
+        "eval_seconds": MetricName.evalSeconds.rawValue,
         "run_seconds": runSeconds,
         "suite": suite,
         "trainable": trainable,
-        "final_loss": "final-loss",
-        "tokens_per_second": "tokens-per-second",
+        "final_loss": MetricName.finalLoss.rawValue,
+        "tokens_per_second": MetricName.tokensPerSecond.rawValue,
     ]
     /// Computed per run: the mean of the run's benchmark scores (an lm-eval-harness style average).
     public static let suite = "suite"
@@ -86,11 +86,11 @@ public enum FindingMetric {
     public static func storeName(_ name: String) -> String? {
         if let alias = aliases[name] { return alias }
         let dashed = name.replacingOccurrences(of: "_", with: "-")
-        return (ExperimentFile.allBenchmarks + [ExperimentFile.heldoutLoss]).contains(dashed) ? dashed : nil
+        return (BenchmarkTask.allCases.map(\.rawValue) + [MetricName.heldoutLoss.rawValue]).contains(dashed) ? dashed : nil
     }
 
     static var expressionNames: [String] {
-        (ExperimentFile.allBenchmarks + [ExperimentFile.heldoutLoss]).map { $0.replacingOccurrences(of: "-", with: "_") }
+        (BenchmarkTask.allCases.map(\.rawValue) + [MetricName.heldoutLoss.rawValue]).map { $0.replacingOccurrences(of: "-", with: "_") }
             + aliases.keys.sorted()
     }
 }

@@ -153,18 +153,20 @@ extension Finding {
     /// the run's `benchmarks` (when it has them all), training plus evaluation seconds, and the
     /// trainable parameters.
     public static func runValues(
-        metrics: [(name: String, value: Double, stderr: Double?)], benchmarks: [String], trainableParameters: Int?
+        metrics: [(name: String, value: Double, stderr: Double?)], benchmarks: [BenchmarkTask], trainableParameters: Int?
     ) -> FindingRunValues {
         var values: [String: Double] = [:], stderrs: [String: Double] = [:]
         for metric in metrics {
             values[metric.name] = metric.value
             stderrs[metric.name] = metric.stderr
         }
-        let scores = benchmarks.compactMap { values[$0] }
+        let scores = benchmarks.compactMap { values[$0.rawValue] }
         if !scores.isEmpty, scores.count == benchmarks.count {
             values[FindingMetric.suite] = scores.reduce(0, +) / Double(scores.count)
         }
-        if let train = values["wall-seconds"], let eval = values["eval-seconds"] { values[FindingMetric.runSeconds] = train + eval }
+        if let train = values[MetricName.wallSeconds.rawValue], let eval = values[MetricName.evalSeconds.rawValue] {
+            values[FindingMetric.runSeconds] = train + eval
+        }
         if let trainableParameters { values[FindingMetric.trainable] = Double(trainableParameters) }
         return FindingRunValues(values: values, stderrs: stderrs)
     }

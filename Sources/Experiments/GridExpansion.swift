@@ -123,13 +123,13 @@ struct ResolvedRun {
                 throw file.sourceMap.error(in: file.path, at: key, "\"\(text)\" reads \(name), which this run does not set")
             }
             do {
-                return try numbers[knob] == expression.evaluate { numbers[Knob(rawValue: $0)!]! }
+                return try numbers[knob] == expression.evaluate { name in Knob(rawValue: name).flatMap { numbers[$0] } ?? .nan }
             } catch {
                 throw file.sourceMap.error(in: file.path, at: key, "cannot evaluate \"\(text)\": \(error.message)")
             }
         case .flag(let flag): return knob == .rslora && configuration.rslora == flag
         case .choice(let choice): return configuration.formatted(knob) == choice
-        case .names(let names): return knob == .targets && RunConfiguration.projections(names) == configuration.targets
+        case .names(let names): return knob == .targets && (try? ProjectionSite.targets(names)) == configuration.targets
         }
     }
 }
@@ -200,22 +200,25 @@ extension ExperimentFile {
             return ""
         }
 
-        var targets = ["q", "v"]
-        if case .names(let names) = settings[.targets]?.value { targets = RunConfiguration.projections(names) ?? targets }
-        var rslora = false
+        let defaults = RunConfiguration.defaults
+        var targets = defaults.targets
+        if case .names(let names) = settings[.targets]?.value { targets = (try? ProjectionSite.targets(names)) ?? targets }
+        var rslora = defaults.rslora
         if case .flag(let flag) = settings[.rslora]?.value { rslora = flag }
 
         let configuration = RunConfiguration(
-            rank: try integer(.rank) ?? 8, alpha: try real(.alpha) ?? 16, dropout: try real(.dropout) ?? 0.05,
-            rslora: rslora, targets: targets,
-            quantization: RunConfiguration.Quantization(rawValue: choice(.quantization)) ?? .none,
-            optimizer: RunConfiguration.Optimizer(rawValue: choice(.optimizer)) ?? .adamw,
-            lr: try real(.lr) ?? 3e-3,
-            schedule: RunConfiguration.Schedule(rawValue: choice(.schedule)) ?? .cosine,
-            warmup: try integer(.warmup) ?? 0, passes: try integer(.passes) ?? 1, batch: try integer(.batch) ?? 8,
-            microBatch: try integer(.microBatch) ?? 1, weightDecay: try real(.weightDecay), clip: try real(.clip) ?? 1,
+            rank: try integer(.rank) ?? defaults.rank, alpha: try real(.alpha) ?? defaults.alpha,
+            dropout: try real(.dropout) ?? defaults.dropout, rslora: rslora, targets: targets,
+            quantization: Quantization(rawValue: choice(.quantization)) ?? defaults.quantization,
+            optimizer: OptimizerKind(rawValue: choice(.optimizer)) ?? defaults.optimizer,
+            lr: try real(.lr) ?? defaults.lr,
+            schedule: ScheduleShape(rawValue: choice(.schedule)) ?? defaults.schedule,
+            warmup: try integer(.warmup) ?? defaults.warmup, passes: try integer(.passes) ?? defaults.passes,
+            batch: try integer(.batch) ?? defaults.batch, microBatch: try integer(.microBatch) ?? defaults.microBatch,
+            weightDecay: try real(.weightDecay), clip: try real(.clip) ?? defaults.clip,
             maxLength: try integer(.maxLength), trainExamples: try integer(.trainExamples),
-            evalLimit: try integer(.evalLimit), seed: try integer(.seed) ?? 1, dataset: dataset, benchmarks: benchmarks)
+            evalLimit: try integer(.evalLimit), seed: try integer(.seed) ?? defaults.seed, dataset: dataset,
+            benchmarks: benchmarks)
         guard configuration.batch % configuration.microBatch == 0 else {
             throw sourceMap.error(in: path, at: settings[.microBatch]?.key,
                 "expected a divisor of batch (\(configuration.batch)), got \(configuration.microBatch)")

@@ -13,7 +13,7 @@ public enum Knob: String, CaseIterable, Sendable, Hashable, Codable {
     case seed
 
     /// The names a `targets` list may hold: projections and the groups attention, mlp and all.
-    public static let targetNames = ["q", "k", "v", "o", "gate", "up", "down", "head", "attention", "mlp", "all"]
+    public static var targetNames: [String] { ProjectionSite.targetNames }
 
     enum Kind {
         case integer(minimum: Int)
@@ -52,9 +52,9 @@ public enum Knob: String, CaseIterable, Sendable, Hashable, Codable {
         case .weightDecay, .clip: .number(.nonNegative)
         case .rslora: .flag
         case .targets: .targets
-        case .quantization: .choice(RunConfiguration.Quantization.allCases.map(\.rawValue))
-        case .optimizer: .choice(RunConfiguration.Optimizer.allCases.map(\.rawValue))
-        case .schedule: .choice(RunConfiguration.Schedule.allCases.map(\.rawValue))
+        case .quantization: .choice(Quantization.allCases.map(\.rawValue))
+        case .optimizer: .choice(OptimizerKind.allCases.map(\.rawValue))
+        case .schedule: .choice(ScheduleShape.allCases.map(\.rawValue))
         }
     }
 
@@ -66,36 +66,46 @@ public enum Knob: String, CaseIterable, Sendable, Hashable, Codable {
         }
     }
 
-    /// What a run gets when nothing sets the knob; nil: absent.
-    var builtInDefault: KnobValue? {
+    /// What a run gets when nothing sets the knob (`RunConfiguration`'s defaults); nil: absent.
+    public var builtInDefault: KnobValue? { RunConfiguration.defaults.value(of: self) }
+
+    /// The knob as a command-line flag: `--micro-batch` for micro_batch.
+    public var flag: String { "--" + rawValue.replacingOccurrences(of: "_", with: "-") }
+
+    /// What the knob does, for `--help`, `sweep knobs` and the docs.
+    public var help: String {
         switch self {
-        case .rank: .integer(8)
-        case .alpha: .number(16)
-        case .dropout: .number(0.05)
-        case .rslora: .flag(false)
-        case .targets: .names(["q", "v"])
-        case .quantization: .choice("none")
-        case .optimizer: .choice("adamw")
-        case .lr: .number(3e-3)
-        case .schedule: .choice("cosine")
-        case .warmup: .integer(0)
-        case .passes: .integer(1)
-        case .batch: .integer(8)
-        case .microBatch: .integer(1)
-        case .clip: .number(1)
-        case .seed: .integer(1)
-        case .weightDecay, .maxLength, .trainExamples, .evalLimit: nil
+        case .rank: "LoRA rank r: the inner width of the update B·A."
+        case .alpha: "LoRA alpha: the update is scaled by alpha/r (alpha/√r with rslora)."
+        case .dropout: "Dropout on the adapter branch's input."
+        case .rslora: "Scale by alpha/√r (rsLoRA) instead of alpha/r."
+        case .targets: "Projections that get an adapter: q, k, v, o, gate, up, down, head, or the groups attention (q,k,v,o), mlp (gate,up,down) and all (every linear layer, the output head included)."
+        case .quantization: "How the frozen base is stored: none (fp32, LoRA), nf4 or nf4-dq (QLoRA; nf4-dq also double-quantizes the block statistics)."
+        case .optimizer: "adamw (weight decay 0.01 unless given) or sgd (momentum 0.9, weight decay 0 unless given)."
+        case .lr: "Peak learning rate."
+        case .schedule: "Learning-rate schedule after the warmup: constant, cosine or linear decay."
+        case .warmup: "Linear warmup, in optimizer steps."
+        case .passes: "Passes over the training examples (epochs), each in a new shuffled order."
+        case .batch: "Examples per optimizer step."
+        case .microBatch: "Examples per forward/backward pass; batch / micro_batch micro-batches are accumulated per step."
+        case .weightDecay: "Weight decay (default: the optimizer's own, 0.01 for adamw and 0 for sgd)."
+        case .clip: "Clip gradients to this global norm (0: no clipping)."
+        case .maxLength: "Truncate examples to this many tokens (default: the model's maximum)."
+        case .trainExamples: "Train on the first N examples only (default: all)."
+        case .evalLimit: "Items per benchmark and held-out examples scored (default: all)."
+        case .seed: "Seed of adapter initialisation, data order and dropout (separate streams)."
         }
     }
 
+    /// "an integer ≥ 1", "a number in [0, 1)", … as a phrase for tables: the knob's type and range.
     /// "an integer ≥ 1", "a number in [0, 1)", "one of adamw, sgd", … for error messages.
-    var expected: String {
+    public var expected: String {
         switch kind {
         case .integer(let minimum): "an integer ≥ \(minimum)"
         case .number(let range): "a number \(range.phrase)"
         case .flag: "true or false"
         case .choice(let names): "one of " + names.joined(separator: ", ")
-        case .targets: "a non-empty list of " + Self.targetNames.joined(separator: ", ")
+        case .targets: "a non-empty list of " + ProjectionSite.targetNames.joined(separator: ", ")
         }
     }
 

@@ -1,33 +1,21 @@
 import JSON
+@_exported import Vocabulary
 
 /// Every setting of one fine-tuning run, resolved: what a run's id is computed from.
 ///
-/// `targets` holds projection names in the model's order (q, k, v, o, gate, up, down, head) with the
-/// groups expanded: attention → q, k, v, o; mlp → gate, up, down; all → the seven per-layer projections
-/// (the head only when named). `benchmarks` keeps the standard order of `ExperimentFile.allBenchmarks`.
+/// `targets` holds projections in the model's order (q, k, v, o, gate, up, down, head) with the groups
+/// expanded as `ProjectionSite.targets` expands them; `benchmarks` keeps `BenchmarkTask`'s order. The
+/// initialiser's defaults are every knob's built-in default (`Knob.builtInDefault` reads them).
 public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvertible {
-    public enum Quantization: String, Codable, CaseIterable, Sendable {
-        case none, nf4
-        case nf4DoubleQuantized = "nf4-dq"
-    }
-
-    public enum Optimizer: String, Codable, CaseIterable, Sendable {
-        case adamw, sgd
-    }
-
-    public enum Schedule: String, Codable, CaseIterable, Sendable {
-        case constant, cosine, linear
-    }
-
     public var rank: Int
     public var alpha: Double
     public var dropout: Double
     public var rslora: Bool
-    public var targets: [String]
+    public var targets: [ProjectionSite]
     public var quantization: Quantization
-    public var optimizer: Optimizer
+    public var optimizer: OptimizerKind
     public var lr: Double
-    public var schedule: Schedule
+    public var schedule: ScheduleShape
     /// Optimizer steps.
     public var warmup: Int
     public var passes: Int
@@ -44,21 +32,21 @@ public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvert
     public var evalLimit: Int?
     public var seed: Int
     public var dataset: String
-    public var benchmarks: [String]
+    public var benchmarks: [BenchmarkTask]
 
     public init(
-        rank: Int = 8, alpha: Double = 16, dropout: Double = 0.05, rslora: Bool = false, targets: [String] = ["q", "v"],
-        quantization: Quantization = .none, optimizer: Optimizer = .adamw, lr: Double = 3e-3,
-        schedule: Schedule = .cosine, warmup: Int = 0, passes: Int = 1, batch: Int = 8, microBatch: Int = 1,
+        rank: Int = 8, alpha: Double = 16, dropout: Double = 0.05, rslora: Bool = false, targets: [ProjectionSite] = [.q, .v],
+        quantization: Quantization = .none, optimizer: OptimizerKind = .adamw, lr: Double = 3e-3,
+        schedule: ScheduleShape = .cosine, warmup: Int = 0, passes: Int = 1, batch: Int = 8, microBatch: Int = 1,
         weightDecay: Double? = nil, clip: Double = 1, maxLength: Int? = nil, trainExamples: Int? = nil,
         evalLimit: Int? = nil, seed: Int = 1, dataset: String = "alpaca",
-        benchmarks: [String] = ExperimentFile.allBenchmarks
+        benchmarks: [BenchmarkTask] = BenchmarkTask.allCases
     ) {
         self.rank = rank
         self.alpha = alpha
         self.dropout = dropout
         self.rslora = rslora
-        self.targets = Self.projections(targets) ?? targets
+        self.targets = ProjectionSite.allCases.filter(targets.contains)
         self.quantization = quantization
         self.optimizer = optimizer
         self.lr = lr
@@ -74,7 +62,7 @@ public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvert
         self.evalLimit = evalLimit
         self.seed = seed
         self.dataset = dataset
-        self.benchmarks = Self.standardOrder(benchmarks)
+        self.benchmarks = BenchmarkTask.allCases.filter(benchmarks.contains)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -88,26 +76,8 @@ public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvert
         case seed, dataset, benchmarks
     }
 
-    /// The projections a targets list names, in the model's order; nil if a name is unknown.
-    public static func projections(_ names: [String]) -> [String]? {
-        let order = ["q", "k", "v", "o", "gate", "up", "down", "head"]
-        var chosen = Set<String>()
-        for name in names {
-            switch name {
-            case "attention": chosen.formUnion(["q", "k", "v", "o"])
-            case "mlp": chosen.formUnion(["gate", "up", "down"])
-            case "all": chosen.formUnion(order.dropLast())
-            case _ where order.contains(name): chosen.insert(name)
-            default: return nil
-            }
-        }
-        return order.filter(chosen.contains)
-    }
-
-    static func standardOrder(_ benchmarks: [String]) -> [String] {
-        ExperimentFile.allBenchmarks.filter(benchmarks.contains)
-            + benchmarks.filter { !ExperimentFile.allBenchmarks.contains($0) }.sorted()
-    }
+    /// Every knob at its built-in default, the dataset alpaca and every benchmark.
+    public static let defaults = RunConfiguration()
 
     /// The knob's value as `description` and plan tables show it; nil when absent.
     public func formatted(_ knob: Knob) -> String? {
@@ -116,7 +86,7 @@ public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvert
         case .alpha: formatNumber(alpha)
         case .dropout: formatNumber(dropout)
         case .rslora: "\(rslora)"
-        case .targets: targets.joined(separator: ",")
+        case .targets: targets.map(\.rawValue).joined(separator: ",")
         case .quantization: quantization.rawValue
         case .optimizer: optimizer.rawValue
         case .lr: formatNumber(lr)
@@ -134,6 +104,31 @@ public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvert
         }
     }
 
+    /// The knob's value as an experiment file would give it; nil when absent.
+    public func value(of knob: Knob) -> KnobValue? {
+        switch knob {
+        case .rank: .integer(rank)
+        case .alpha: .number(alpha)
+        case .dropout: .number(dropout)
+        case .rslora: .flag(rslora)
+        case .targets: .names(targets.map(\.rawValue))
+        case .quantization: .choice(quantization.rawValue)
+        case .optimizer: .choice(optimizer.rawValue)
+        case .lr: .number(lr)
+        case .schedule: .choice(schedule.rawValue)
+        case .warmup: .integer(warmup)
+        case .passes: .integer(passes)
+        case .batch: .integer(batch)
+        case .microBatch: .integer(microBatch)
+        case .weightDecay: weightDecay.map(KnobValue.number)
+        case .clip: .number(clip)
+        case .maxLength: maxLength.map(KnobValue.integer)
+        case .trainExamples: trainExamples.map(KnobValue.integer)
+        case .evalLimit: evalLimit.map(KnobValue.integer)
+        case .seed: .integer(seed)
+        }
+    }
+
     /// `rank=8 alpha=16 dropout=0.05 … seed=1 dataset=alpaca`: every knob that has a value, then the dataset.
     public var description: String {
         (Knob.allCases.compactMap { knob in formatted(knob).map { "\(knob.rawValue)=\($0)" } }
@@ -144,11 +139,11 @@ public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvert
     var jsonObject: JSONValue {
         var object: [String: JSONValue] = [
             "rank": .int(rank), "alpha": .double(alpha), "dropout": .double(dropout), "rslora": .bool(rslora),
-            "targets": .array(targets.map(JSONValue.string)), "quantization": .string(quantization.rawValue),
+            "targets": .array(targets.map { .string($0.rawValue) }), "quantization": .string(quantization.rawValue),
             "optimizer": .string(optimizer.rawValue), "lr": .double(lr), "schedule": .string(schedule.rawValue),
             "warmup": .int(warmup), "passes": .int(passes), "batch": .int(batch), "micro_batch": .int(microBatch),
             "clip": .double(clip), "seed": .int(seed), "dataset": .string(dataset),
-            "benchmarks": .array(benchmarks.map(JSONValue.string)),
+            "benchmarks": .array(benchmarks.map { .string($0.rawValue) }),
         ]
         if let weightDecay { object["weight_decay"] = .double(weightDecay) }
         if let maxLength { object["max_length"] = .int(maxLength) }

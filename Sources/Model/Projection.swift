@@ -1,38 +1,6 @@
 // Shapes: N rows, C model width, KV key/value width, H MLP width, V vocabulary.
 
-/// The linear layers of a Llama, by the names PEFT's `target_modules` use.
-public enum ProjectionSite: String, CaseIterable, Codable, Sendable, Comparable {
-    case q, k, v, o, gate, up, down, head
-
-    /// The Hugging Face module name: `q_proj` … `down_proj`, `lm_head`.
-    public var moduleName: String {
-        switch self {
-        case .q, .k, .v, .o, .gate, .up, .down: return rawValue + "_proj"
-        case .head: return "lm_head"
-        }
-    }
-
-    public init?(moduleName: String) {
-        guard let site = Self.allCases.first(where: { $0.moduleName == moduleName }) else { return nil }
-        self = site
-    }
-
-    /// The module's path inside `LlamaForCausalLM` for a layer (the head has none).
-    public func modulePath(layer: Int) -> String {
-        switch self {
-        case .q, .k, .v, .o: return "model.layers.\(layer).self_attn.\(moduleName)"
-        case .gate, .up, .down: return "model.layers.\(layer).mlp.\(moduleName)"
-        case .head: return "lm_head"
-        }
-    }
-
-    /// Whether the site occurs once per layer (all but the head).
-    public var isPerLayer: Bool { self != .head }
-
-    public static func < (a: Self, b: Self) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
-}
+@_exported import Vocabulary
 
 extension LlamaConfig {
     /// (out, in) of a projection's weight, stored (out, in) as PyTorch stores it.

@@ -1,9 +1,6 @@
 import Foundation
+@_exported import Vocabulary
 
-/// Where a run is in its life: registered, being trained by a worker, finished with results, or failed.
-public enum RunStatus: String, Codable, Sendable, CaseIterable {
-    case pending, running, done, failed
-}
 
 /// The knobs of a run that get their own columns, so that `sqlite3` can filter and group by them.
 ///

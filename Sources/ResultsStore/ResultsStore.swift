@@ -15,6 +15,8 @@ import Darwin
 public final class ResultsStore: Sendable {
     /// The database file, or ":memory:".
     public let path: String
+    /// Opened with `init(readingOnly:)`: every write fails.
+    public let isReadOnly: Bool
     private let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the database at `path`, creating its directory, and migrates it.
@@ -67,6 +69,7 @@ public final class ResultsStore: Sendable {
 
     private init(path: String, checkedWriter: any DatabaseWriter) {
         self.path = path
+        self.isReadOnly = true
         self.writer = checkedWriter
     }
 
@@ -77,6 +80,7 @@ public final class ResultsStore: Sendable {
 
     private init(path: String, writer: any DatabaseWriter) throws {
         self.path = path
+        self.isReadOnly = false
         self.writer = writer
         // Two processes opening a new file together may race to migrate it: the loser finds it done.
         let migrator = Migrations.migrator
@@ -107,6 +111,7 @@ public final class ResultsStore: Sendable {
         runs: [(id: String, knobs: RunKnobs, configurationJSON: String, axisValuesJSON: String)]
     ) throws {
         let axesJSON = try Self.json(experiment.axes)
+        if try isRegistered(experiment: experiment, axesJSON: axesJSON, runs: runs.map { ($0.id, $0.axisValuesJSON) }) { return }
         try write { db in
             try db.execute(
                 sql: """
@@ -215,24 +220,6 @@ public final class ResultsStore: Sendable {
 
     // MARK: - Resuming
 
-    /// Returns to pending the running runs claimed more than `age` seconds before `now`; returns their ids.
-    @discardableResult
-    public func releaseStaleRunning(olderThan age: TimeInterval, now: Date = Date()) throws -> [String] {
-        try write { db in
-            let ids = try String.fetchAll(
-                db, sql: "SELECT id FROM runs WHERE status = 'running' AND claimed_at < ? ORDER BY id",
-                arguments: [now.addingTimeInterval(-age)])
-            try makePending(ids, db)
-            return ids
-        }
-    }
-
-    /// Returns to pending the running runs claimed by `worker`; returns their ids.
-    @discardableResult
-    public func resetRunning(worker: String) throws -> [String] {
-        try releaseRunning(where: { $0 == worker })
-    }
-
     /// Returns to pending the running runs whose worker (`host:pid`) `workerIsDead` says is gone;
     /// returns their ids. See `localWorkerIsDead` for a check of processes on this host.
     @discardableResult
@@ -257,12 +244,28 @@ public final class ResultsStore: Sendable {
         }
     }
 
-    /// Deletes a run with its metrics, curve and experiment links; false when there was no such run.
-    @discardableResult
-    public func delete(runID: String) throws -> Bool {
-        try write { db in
-            try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [runID])
-            return db.changesCount == 1
+    /// Whether registering would change nothing: the experiment is stored as given (its time aside),
+    /// linked to exactly these runs in this order with these axis values, and every run exists.
+    public func isRegistered(experiment: ExperimentRecord, runs: [(id: String, axisValuesJSON: String)]) throws -> Bool {
+        try isRegistered(experiment: experiment, axesJSON: try Self.json(experiment.axes), runs: runs)
+    }
+
+    private func isRegistered(experiment: ExperimentRecord, axesJSON: String, runs: [(id: String, axisValuesJSON: String)]) throws -> Bool {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM experiments WHERE name = ?", arguments: [experiment.name]),
+                row["purpose"] == experiment.purpose, row["source_path"] == experiment.sourcePath,
+                row["source_text"] == experiment.sourceText, row["metric"] == experiment.metric,
+                row["higher_is_better"] == experiment.higherIsBetter, row["axes_json"] == axesJSON
+            else { return false }
+            let linked = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT er.run_id, er.axis_values_json FROM experiment_runs er JOIN runs r ON r.id = er.run_id
+                    WHERE er.experiment = ? ORDER BY er.sequence
+                    """,
+                arguments: [experiment.name])
+            return linked.count == runs.count
+                && zip(linked, runs).allSatisfy { row, run in row["run_id"] == run.id && row["axis_values_json"] == run.axisValuesJSON }
         }
     }
 
@@ -356,13 +359,6 @@ public final class ResultsStore: Sendable {
         } catch {
             throw ResultsStoreError(
                 path: path, reason: "run \(runID) of \(experiment) has axis values that are not a flat JSON object: \(json)")
-        }
-    }
-
-    /// SQLite's `PRAGMA integrity_check`: "ok" when the file is sound.
-    public func integrityCheck() throws -> String {
-        try read { db in
-            try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n")
         }
     }
 

@@ -13,9 +13,9 @@ import Model
 public enum FineTuning {
     public struct Parameters: Sendable {
         public var lora = LoRAConfig()
-        public var optimizer: Trainer.OptimizerChoice = .adamw
+        public var optimizer: OptimizerKind = .adamw
         public var learningRate: Float = 3e-4
-        public var schedule: LearningRateSchedule.Shape = .cosine
+        public var schedule: ScheduleShape = .cosine
         public var warmupSteps = 0
         public var minimumLearningRateFactor: Float = 0
         /// Passes over the training examples.

@@ -27,6 +27,12 @@ public struct InstructionExample: Equatable, Sendable {
         return length
     }
 
+    /// Whether training on the first `T` positions gives the example any target: its first response
+    /// token (or the eos) is the target of position prompt.count − 1, so the prompt must fit in T.
+    public func teachesSomething(withinPositions T: Int, eos: Int32?) -> Bool {
+        prompt.count <= T && (!response.isEmpty || eos != nil)
+    }
+
     private func token(at index: Int, eos: Int32?) -> Int32 {
         if index < prompt.count { return prompt[index] }
         if index - prompt.count < response.count { return response[index - prompt.count] }

@@ -1,19 +1,16 @@
 import Foundation
+import Vocabulary
 
 /// The learning rate at each optimizer step: a linear warmup from 0, then constant, cosine decay
 /// or linear decay to `minimumFactor` × the peak over the remaining steps.
 public struct LearningRateSchedule: Sendable, Equatable, Codable {
-    public enum Shape: String, Sendable, Codable, CaseIterable {
-        case constant, cosine, linear
-    }
-
-    public var shape: Shape
+    public var shape: ScheduleShape
     public var peak: Float
     public var warmupSteps: Int
     public var totalSteps: Int
     public var minimumFactor: Float
 
-    public init(shape: Shape, peak: Float, warmupSteps: Int = 0, totalSteps: Int, minimumFactor: Float = 0) {
+    public init(shape: ScheduleShape, peak: Float, warmupSteps: Int = 0, totalSteps: Int, minimumFactor: Float = 0) {
         self.shape = shape
         self.peak = peak
         self.warmupSteps = warmupSteps

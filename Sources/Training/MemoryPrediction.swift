@@ -10,7 +10,7 @@ import Model
 public enum MemoryPrediction {
     public static func fineTuning(
         model config: LlamaConfig, lora: LoRAConfig, quantized: Bool, doubleQuantization: Bool,
-        optimizer: Trainer.OptimizerChoice, B: Int, T: Int
+        optimizer: OptimizerKind, B: Int, T: Int
     ) -> [MemoryCategory: Int] {
         let f = MemoryLayout<Float>.stride
         let N = B * T, C = config.dim, KV = config.kvDim, H = config.hiddenDim, V = config.vocabSize

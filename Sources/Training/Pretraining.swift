@@ -11,9 +11,9 @@ public enum Pretraining {
         /// Micro-batches accumulated into one optimizer step.
         public var accumulation: Int = 1
         public var steps: Int
-        public var optimizer: Trainer.OptimizerChoice = .adamw
+        public var optimizer: OptimizerKind = .adamw
         public var learningRate: Float
-        public var schedule: LearningRateSchedule.Shape = .cosine
+        public var schedule: ScheduleShape = .cosine
         public var warmupSteps: Int = 0
         public var minimumLearningRateFactor: Float = 0.1
         public var weightDecay: Float? = nil

@@ -15,22 +15,9 @@ public final class Trainer {
     public let maxGradientNorm: Float?
     public private(set) var step = 0
 
-    public enum OptimizerChoice: String, Sendable, CaseIterable {
-        case adamw, sgd
-
-        /// AdamW (weight decay 0.01 unless given) or SGD with momentum 0.9 (weight decay 0 unless
-        /// given), the article's two, for `count` parameters.
-        public func make(count: Int, weightDecay: Float?) -> any Optimizer {
-            switch self {
-            case .adamw: AdamW(count: count, weightDecay: weightDecay ?? 0.01)
-            case .sgd: SGD(count: count, momentum: 0.9, weightDecay: weightDecay ?? 0)
-            }
-        }
-    }
-
     /// A trainer for micro-batches of B sequences of T tokens.
     public init(
-        model: Llama, B: Int, T: Int, optimizer: OptimizerChoice, weightDecay: Float? = nil,
+        model: Llama, B: Int, T: Int, optimizer: OptimizerKind, weightDecay: Float? = nil,
         schedule: LearningRateSchedule, maxGradientNorm: Float? = 1
     ) {
         self.model = model
@@ -72,5 +59,16 @@ public final class Trainer {
         gradients.zero()
         defer { step += 1 }
         return StepResult(step: step, loss: lossSum / Float(microBatches), gradientNorm: norm, learningRate: learningRate)
+    }
+}
+
+extension OptimizerKind {
+    /// AdamW (weight decay 0.01 unless given) or SGD with momentum 0.9 (weight decay 0 unless
+    /// given), the article's two, for `count` parameters.
+    public func make(count: Int, weightDecay: Float?) -> any Optimizer {
+        switch self {
+        case .adamw: AdamW(count: count, weightDecay: weightDecay ?? 0.01)
+        case .sgd: SGD(count: count, momentum: 0.9, weightDecay: weightDecay ?? 0)
+        }
     }
 }

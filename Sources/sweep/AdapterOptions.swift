@@ -1,6 +1,7 @@
 import Adapters
 import ArgumentParser
 import Foundation
+import Sweeps
 import Model
 
 /// `--adapter DIR [--quant …]`: a PEFT LoRA adapter on top of the model, over the base storage

@@ -1,4 +1,5 @@
 import Foundation
+import Sweeps
 import Kernels
 
 /// OpenBLAS chooses its kernels when the library loads, from the CPU it recognises. Debian's

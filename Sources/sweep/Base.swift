@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluation
 import Experiments
 import Foundation
+import Sweeps
 import Kernels
 import Model
 import TextData
@@ -63,7 +64,7 @@ struct Base: ParsableCommand {
         var parameters = Pretraining.Parameters(
             batchSize: recipe.batch, sequenceLength: recipe.sequenceLength, steps: recipe.steps, learningRate: Float(recipe.lr))
         parameters.accumulation = recipe.accumulation
-        parameters.schedule = LearningRateSchedule.Shape(rawValue: recipe.schedule)!
+        parameters.schedule = ScheduleShape(rawValue: recipe.schedule)!
         parameters.warmupSteps = recipe.warmup
         parameters.minimumLearningRateFactor = Float(recipe.minimumLRFactor)
         parameters.weightDecay = Float(recipe.weightDecay)

@@ -1,6 +1,7 @@
 import Adapters
 import ArgumentParser
 import Foundation
+import Sweeps
 import Kernels
 import Model
 import Training
@@ -347,7 +348,7 @@ struct BenchCell {
             let model = mode == .qlora ? QuantizedProjections.quantize(dense, doubleQuantization: true) : dense
             let adapter = LoRA(config: Self.lora, modelConfig: config, capacityRows: B * T, seed: 1)
             let activations = LlamaActivations(config: config, B: B, T: T, training: true)
-            let optimizer = Trainer.OptimizerChoice.adamw.make(count: adapter.parameters.count, weightDecay: nil)
+            let optimizer = OptimizerKind.adamw.make(count: adapter.parameters.count, weightDecay: nil)
             model.adapter = adapter
             adapter.training = true
             return {

@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import Kernels
 import Model
+import Sweeps
 import Training
 
 /// Options every command that computes shares.
 struct ComputeOptions: ParsableArguments {
-    @Option(help: "OpenBLAS threads (default: all cores). Results are identical for any thread count.")
+    @Option(help: "OpenBLAS threads (default: all cores). A run repeats bit for bit with the same thread count; another thread count may round some products differently.")
     var threads: Int?
 
     func apply() throws {
@@ -14,31 +15,6 @@ struct ComputeOptions: ParsableArguments {
             guard threads > 0 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
             BLAS.threads = threads
         }
-    }
-}
-
-/// A failure while running a command (bad files, diverged training): printed as "Error: …",
-/// exit status 1, without the usage line that argument errors get.
-struct CommandError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Loads a model directory, turning file problems into a message for the user.
-func loadModel(_ path: String) throws -> Llama {
-    do {
-        return try Llama.load(from: URL(fileURLWithPath: path))
-    } catch let error as CustomStringConvertible {
-        throw CommandError("cannot load the model: \(error.description)")
-    }
-}
-
-/// Reads a model directory's config.json alone.
-func loadConfig(_ path: String) throws -> LlamaConfig {
-    do {
-        return try Llama.readConfig(from: URL(fileURLWithPath: path))
-    } catch let error as CustomStringConvertible {
-        throw CommandError("cannot load the model: \(error.description)")
     }
 }
 
@@ -51,24 +27,30 @@ func parseIDs(_ text: String, vocabSize: Int) throws -> [Int32] {
     return ids
 }
 
-/// JSON with sorted snake_case keys; non-finite numbers as strings.
-func jsonEncoder() -> JSONEncoder {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return encoder
-}
-
 /// One JSON object on standard output.
 func printJSON<Value: Encodable>(_ value: Value) throws {
     print(String(decoding: try jsonEncoder().encode(value), as: UTF8.self))
 }
 
-/// Progress for people: to standard error, so standard output stays machine-readable.
-func printProgress(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}
+extension ScheduleShape: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}
+extension Quantization: ExpressibleByArgument {}
+/// `--ids 1,2,3` or `--text "…"`: what to score or continue.
+struct InputOptions: ParsableArguments {
+    @Option(help: "Token ids, comma- or space-separated, e.g. 1,2,3,4.")
+    var ids: String?
 
-extension LearningRateSchedule.Shape: ExpressibleByArgument {}
-extension Trainer.OptimizerChoice: ExpressibleByArgument {}
+    @Option(help: "Text, encoded with the model directory's tokenizer.json (with a leading <s>), or as UTF-8 bytes for byte-level models.")
+    var text: String?
+
+    func validate() throws {
+        guard (ids == nil) != (text == nil) else { throw ValidationError("give exactly one of --ids or --text") }
+    }
+
+    /// The token ids, and the encoding when they came from text.
+    func tokens(model path: String, vocabSize: Int) throws -> (ids: [Int32], encoding: TextEncoding?) {
+        if let ids { return (try parseIDs(ids, vocabSize: vocabSize), nil) }
+        let encoding = try TextEncoding.of(modelDirectory: path, vocabSize: vocabSize)
+        return (encoding.encode(text!), encoding)
+    }
+}

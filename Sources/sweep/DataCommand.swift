@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Sweeps
 import TextData
 
 struct DataCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import Sweeps
 import Kernels
 import Model
 import TextData
@@ -59,13 +60,13 @@ struct Eval: ParsableCommand {
         try compute.apply()
         BaseModel.warnIfStale(model)
         let chosen = try BenchmarkTask.parseList(tasks)
-        let config = try loadConfig(model)
+        let config = try ModelDirectory.config(model)
         let tokenizer = try BaseModel.tokenizer(model)
         guard tokenizer.vocabularySize <= config.vocabSize else {
             throw CommandError("\(model)/tokenizer.json has \(tokenizer.vocabularySize) tokens, more than the model's vocab_size (\(config.vocabSize)): it is not this model's tokenizer")
         }
         let llama = try adapterOptions.attach(
-            to: loadModel(model), capacityRows: LlamaLanguageModel.adapterRows(maxLength: config.maxSeqLen))
+            to: ModelDirectory.load(model), capacityRows: LlamaLanguageModel.adapterRows(maxLength: config.maxSeqLen))
         var configuration = Benchmarks.Configuration.default
         if let limit { configuration = configuration.limited(to: limit) }
         let world = World(seed: seed)

@@ -1,3 +1,4 @@
+import Sweeps
 import ArgumentParser
 import Model
 
@@ -32,7 +33,7 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        let llama = try adapterOptions.attach(to: loadModel(model), capacityRows: loadConfig(model).maxSeqLen)
+        let llama = try adapterOptions.attach(to: ModelDirectory.load(model), capacityRows: ModelDirectory.config(model).maxSeqLen)
         let (prompt, encoding) = try input.tokens(model: model, vocabSize: llama.config.vocabSize)
         guard !prompt.isEmpty else { throw ValidationError("the prompt needs at least one token") }
         let stop = llama.config.eosTokenID.map(Int32.init)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Sweeps
 import Kernels
 import Model
 import TextData
@@ -56,9 +57,9 @@ struct Pretrain: ParsableCommand {
     @Option(help: "Optimizer steps.") var steps = 100
     @Option(help: "Peak learning rate.") var lr: Float = 1e-3
     @Option(help: "Learning-rate schedule after the warmup (decays to 0.1 × --lr).")
-    var schedule: LearningRateSchedule.Shape = .cosine
+    var schedule: ScheduleShape = .cosine
     @Option(help: "Linear warmup steps.") var warmup = 0
-    @Option(help: "Optimizer (sgd uses momentum 0.9).") var optimizer: Trainer.OptimizerChoice = .adamw
+    @Option(help: "Optimizer (sgd uses momentum 0.9).") var optimizer: OptimizerKind = .adamw
     @Option(name: .customLong("weight-decay"), help: "Weight decay (default: 0.01 for AdamW, 0 for SGD).")
     var weightDecay: Float?
     @Option(help: "Clip gradients to this global norm (0: no clipping).") var clip: Float = 1

@@ -2,6 +2,8 @@ import ArgumentParser
 import Experiments
 import Foundation
 import ResultsStore
+import Sweeps
+import Training
 
 /// `sweep FILE…`: the product's front door.
 struct RunCommand: ParsableCommand {
@@ -11,20 +13,16 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Each file's grid expands into runs (see `sweep plan`); a run's id hashes its whole \
             configuration with the base model's and the data's hashes, so a run already in the database \
-            is never trained twice, and a second invocation of a finished sweep trains nothing. Each run \
-            executes in its own worker process with one BLAS thread (see below); --jobs N runs N at once \
-            (default: one per core). \
-            A run that crashes or diverges is recorded as failed and the sweep goes on. Ctrl-C stops \
-            cleanly: the next invocation resumes. After a file's runs, results/<name>.md and its charts \
-            are rendered from the database.
+            is never trained twice, and a second invocation of a finished sweep trains nothing (and \
+            leaves the database byte for byte as it was). Each run executes in its own worker process \
+            with one BLAS thread; --jobs N runs N at once (default: one per core), and a run's numbers \
+            never depend on --jobs. A run that crashes or diverges is recorded as failed and the sweep \
+            goes on. Ctrl-C stops cleanly: the next invocation resumes. After a file's runs, \
+            results/<name>.md and its charts are rendered from the database.
 
               sweep experiments/alpha-rank.toml
-              sweep experiments/alpha-rank.toml experiments/targets.toml --jobs 2
-            One BLAS thread per run: at fine-tuning's shapes (micro-batches of one example) a second \
-            thread gains nothing, and OpenBLAS rounds some small products differently with more \
-            threads, so a run's numbers would depend on --jobs. With one thread they never do.
-
-              sqlite3 results/runs.sqlite 'select rank, alpha, value from runs join metrics on id = run_id where name = "facts"'
+              sweep experiments/alpha-rank.toml experiments/default.toml --jobs 2
+              sweep experiments/alpha-rank.toml --db /tmp/fresh.sqlite --out /tmp/reports
             """)
 
     @Argument(help: "Experiment files (TOML).") var files: [String]
@@ -33,6 +31,7 @@ struct RunCommand: ParsableCommand {
     var jobs = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Directory for the rendered reports.") var out = "results"
     @Flag(help: "Allow grids of more than 500 runs.") var yes = false
+    @Flag(help: "Let a file take over an experiment name that another file registered in the database.") var replace = false
     @Flag(name: .customLong("no-report"), help: "Do not render the reports afterwards.") var noReport = false
     @OptionGroup(title: "Slurm") var slurm: SlurmOptions
 
@@ -46,46 +45,56 @@ struct RunCommand: ParsableCommand {
         if jobs > cores { printProgress("warning: --jobs \(jobs) is more than the \(cores) cores: the runs share cores") }
         // Everything is checked before anything trains: a typo in the second file must not wait an hour.
         let sessions = try ExperimentSession.open(paths: files, database: db, allowLarge: yes, reportDirectory: noReport ? nil : out)
-        for session in sessions {
-            try session.register()
-            let released = try session.store.releaseRunning(where: ResultsStore.localWorkerIsDead)
-            if !released.isEmpty { printProgress("\(released.count) run(s) left running by a stopped sweep are pending again") }
+        guard let store = sessions.first?.store else { return }
+        if store.isReadOnly {
+            try sayNothingToTrain(sessions)
+        } else {
+            try train(sessions, store: store)
         }
-        if slurm.backend == .slurm {
-            for session in sessions {
-                try slurm.submit(session)
-                if !noReport, !slurm.detach { printProgress("wrote \(try ReportBuilder.write(experiment: session.file.name, store: session.store, to: out))") }
-            }
-        } else if let store = sessions.first?.store {
-            // One pool of jobs for every file: the next file's runs start as soon as a job is free.
-            let runner = SweepRunner(
-                store: store, experiments: sessions.map(\.file.name), jobs: jobs, threadsPerJob: SweepRunner.threadsPerRun,
-                runs: sessions.flatMap { session in
-                    session.plan.runs.map {
-                        let label = Self.label($0.run, session)
-                        return ($0.id, $0.run.configuration, sessions.count > 1 ? "\(session.file.name) \(label)" : label, session.file.base)
-                    }
-                })
-            let summary = try runner.run()
-            if summary.interrupted { throw ExitCode(130) }
-            for session in sessions {
-                if !noReport { printProgress("wrote \(try ReportBuilder.write(experiment: session.file.name, store: session.store, to: out))") }
-                printProgress(try session.store.statusCounts(experiment: session.file.name).description)
-            }
-            if summary.failed > 0 { printProgress("\(summary.failed) run(s) failed; their errors are in the report and in the runs table") }
-        }
-        if !noReport, slurm.backend == .local || !slurm.detach, let session = sessions.last(where: { $0.file.finding != nil }),
-            let findings = try FindingsBuilder.write(store: session.store, to: out)
-        {
-            printProgress("wrote \(findings)")
-        }
+        if !noReport { try writeReports(sessions, store: store) }
     }
 
-    /// "rank=8 alpha=2 * rank seed=1": the run's axis values, as progress lines name it.
-    static func label(_ run: PlannedRun, _ session: ExperimentSession) -> String {
-        let axes = session.file.axes.map(\.knob.rawValue)
-        let parts = axes.map { "\($0)=\(run.axisValues[$0] ?? run.configuration.formatted(Knob(rawValue: $0)!) ?? "-")" }
-        return (parts + ["seed=\(run.configuration.seed)"]).joined(separator: " ")
+    func train(_ sessions: [ExperimentSession], store: ResultsStore) throws {
+        for session in sessions { try session.register(replace: replace) }
+        let released = try store.releaseRunning(where: ResultsStore.localWorkerIsDead)
+        if !released.isEmpty { printProgress("\(released.count) run(s) left running by a stopped sweep are pending again") }
+        let backend: any SweepBackend = slurm.backend == .slurm
+            ? SlurmBackend(options: slurm.options, detach: slurm.detach) : LocalBackend(jobs: jobs)
+        let summary = try backend.train(sessions)
+        if summary.interrupted { throw ExitCode(130) }
+        for session in sessions { printProgress(try store.statusCounts(experiment: session.file.name).description) }
+        if summary.failed > 0 { printProgress("\(summary.failed) run(s) failed; their errors are in the report and in the runs table") }
+    }
+
+    /// Every run is already in the database: say where the results came from and how to train them again.
+    func sayNothingToTrain(_ sessions: [ExperimentSession]) throws {
+        var seconds = 0.0
+        for session in sessions {
+            let runs = try session.store.runs(experiment: session.file.name)
+            seconds += try runs.reduce(0) { total, run in
+                try total + session.store.metrics(runID: run.id)
+                    .filter { $0.name == MetricName.wallSeconds.rawValue || $0.name == MetricName.evalSeconds.rawValue }
+                    .reduce(0) { $0 + $1.value }
+            }
+            printProgress("\(session.file.name): all \(runs.count) runs are already in \(db); nothing to train")
+        }
+        let fresh = "/tmp/lora-sweep-\(ProcessInfo.processInfo.processIdentifier).sqlite"
+        printProgress("""
+            The results come from the database as it is (committed results/runs.sqlite on a fresh clone), \
+            which this sweep left untouched. To train every run again, give a new database: \
+            sweep \(files.joined(separator: " ")) --db \(fresh) --jobs \(jobs) --out /tmp/reports \
+            (about \(formatDuration(seconds / Double(jobs))) on this machine's recorded run times).
+            """)
+    }
+
+    func writeReports(_ sessions: [ExperimentSession], store: ResultsStore) throws {
+        if slurm.backend == .slurm, slurm.detach { return }
+        for session in sessions {
+            printProgress("wrote \(try ReportBuilder.write(experiment: session.file.name, store: store, to: out))")
+        }
+        if sessions.contains(where: { $0.file.finding != nil }), let findings = try FindingsBuilder.write(store: store, to: out) {
+            printProgress("wrote \(findings)")
+        }
     }
 }
 
@@ -115,9 +124,9 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render results/<name>.md and its charts from the database, without training.",
         discussion: """
-            Identical database contents give byte-identical files. With no names, every experiment's
-            report, and results/FINDINGS.md when experiments declare [finding]s (the article's
-            findings with verdicts: experiments/f1…f9, `make reproduce`).
+            Identical database contents give byte-identical files, and the database is only read. With \
+            no names, every experiment's report, and results/FINDINGS.md when experiments declare \
+            [finding]s (the article's findings with verdicts: experiments/f1…f9, `make reproduce`).
 
               sweep report                    # every experiment in results/runs.sqlite
               sweep report alpha-rank --out /tmp/reports
@@ -128,9 +137,9 @@ struct Report: ParsableCommand {
     @Option(help: "Directory to write to.") var out = "results"
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: db) else { throw CommandError("\(db) does not exist: run a sweep first (make sweep)") }
+        guard FileManager.default.fileExists(atPath: db) else { throw BadInput("\(db) does not exist: run a sweep first (make sweep)") }
         let store: ResultsStore
-        do { store = try ResultsStore(readingOnly: db) } catch { throw CommandError("\(error)") }
+        do { store = try ResultsStore(readingOnly: db) } catch { throw BadInput("\(error)") }
         let names = experiments.isEmpty ? try store.experiments().map(\.name) : experiments
         for name in names {
             print(try ReportBuilder.write(experiment: name, store: store, to: out))

@@ -1,6 +1,7 @@
 import Adapters
 import ArgumentParser
 import Foundation
+import Sweeps
 import Model
 
 struct Score: ParsableCommand {
@@ -27,7 +28,7 @@ struct Score: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        let llama = try adapterOptions.attach(to: loadModel(model), capacityRows: loadConfig(model).maxSeqLen)
+        let llama = try adapterOptions.attach(to: ModelDirectory.load(model), capacityRows: ModelDirectory.config(model).maxSeqLen)
         let (tokens, _) = try input.tokens(model: model, vocabSize: llama.config.vocabSize)
         guard tokens.count >= 2 else { throw ValidationError("the input has \(tokens.count) token(s); scoring needs at least two") }
         guard tokens.count <= llama.config.maxSeqLen else {

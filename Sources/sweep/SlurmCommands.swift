@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kernels
 import ResultsStore
+import Sweeps
 
 /// `--backend slurm` and its settings, for `sweep FILE`.
 struct SlurmOptions: ParsableArguments {
@@ -21,20 +22,6 @@ struct SlurmOptions: ParsableArguments {
     var options: SlurmArray.Options {
         SlurmArray.Options(partition: partition, maxParallel: maxParallel, time: time, cpusPerTask: cpusPerTask,
                            directory: slurmDirectory)
-    }
-
-    /// Submits the session's pending runs as one array; waits and collects unless --detach.
-    func submit(_ session: ExperimentSession) throws {
-        let pending = try Set(session.store.runs(experiment: session.file.name).filter { $0.status == .pending }.map(\.id))
-        let runs = session.plan.runs.filter { pending.contains($0.id) }.map { (id: $0.id, configuration: $0.run.configuration) }
-        guard !runs.isEmpty else { return printProgress("\(session.file.name): nothing to submit, every run is done or failed") }
-        guard maxParallel >= 1, cpusPerTask >= 1 else { throw ValidationError("--max-parallel and --cpus-per-task must be at least 1") }
-        let directory = try SlurmArray.prepare(experiment: session.file.name, base: session.file.base, runs: runs, options: options)
-        let job = try SlurmArray.submit(directory)
-        printProgress("submitted job \(job): \(runs.count) tasks, at most \(maxParallel) at once; files in \(directory.path)")
-        if detach { return printProgress("collect the results with: sweep collect \(directory.path) --job \(job)") }
-        try SlurmArray.wait(job: job, directory: directory, total: runs.count)
-        try Collect.report(SlurmArray.collect(directory, store: session.store, job: job))
     }
 }
 
@@ -92,17 +79,13 @@ struct Collect: ParsableCommand {
     @Option(help: "Directory for the refreshed report.") var out = "results"
 
     func run() throws {
-        let store = try openStore(db)
+        let store: ResultsStore
+        do { store = try ResultsStore(path: db) } catch { throw CommandError("\(error)") }
         let url = URL(fileURLWithPath: directory)
-        try Self.report(SlurmArray.collect(url, store: store, job: job))
+        printProgress(try SlurmArray.collect(url, store: store, job: job).description)
         if let data = try? Data(contentsOf: url.appendingPathComponent(SlurmArray.planFile)),
            let plan = try? JSONDecoder().decode(SlurmArray.PlanFile.self, from: data) {
             printProgress("wrote \(try ReportBuilder.write(experiment: plan.experiment, store: store, to: out))")
         }
-    }
-
-    static func report(_ result: (recorded: Int, skipped: Int, missing: [String])) throws {
-        printProgress("collected \(result.recorded) new result(s); \(result.skipped) already recorded; \(result.missing.count) missing")
-        for line in result.missing { printProgress("  " + line) }
     }
 }

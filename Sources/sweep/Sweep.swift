@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Sweeps
 
 @main
 struct Sweep: ParsableCommand {
@@ -25,8 +26,8 @@ struct Sweep: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as ExitCodeError {
-            // Input the user must fix (an experiment file): status 2, one message, nothing written.
+        } catch let error as BadInput {
+            // Input the user must fix (an experiment file, a model directory, a dataset): status 2, one message.
             FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
             Foundation.exit(2)
         } catch {

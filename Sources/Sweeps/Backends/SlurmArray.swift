@@ -14,39 +14,53 @@ import Training
 ///     job.sh               the batch script (#SBATCH lines, then one `sweep shard` call)
 ///     shards/<id>.json     one outcome per finished task, written atomically (absent if the task died)
 ///     logs/<job>_<task>.out  each task's standard output and error
-struct SlurmArray {
-    struct Options {
-        var partition: String?
-        var maxParallel: Int
-        var time: String?
-        var cpusPerTask: Int
-        var directory: String
+public struct SlurmArray {
+    public struct Options: Sendable {
+        public var partition: String?
+        public var maxParallel: Int
+        public var time: String?
+        public var cpusPerTask: Int
+        public var directory: String
+
+        public init(partition: String?, maxParallel: Int, time: String?, cpusPerTask: Int, directory: String) {
+            self.partition = partition
+            self.maxParallel = maxParallel
+            self.time = time
+            self.cpusPerTask = cpusPerTask
+            self.directory = directory
+        }
     }
 
     /// What plan.json holds.
-    struct PlanFile: Codable {
-        var experiment: String
-        var base: String
-        var runs: [Entry]
+    public struct PlanFile: Codable {
+        public var experiment: String
+        public var base: String
+        public var runs: [Entry]
 
-        struct Entry: Codable {
-            var id: String
-            var configuration: RunConfiguration
+        public struct Entry: Codable {
+            public var id: String
+            public var configuration: RunConfiguration
         }
     }
 
     /// What a shard file holds.
-    struct Shard: Codable {
-        var id: String
-        var task: Int
-        var outcome: RunExecutor.Outcome
+    public struct Shard: Codable {
+        public var id: String
+        public var task: Int
+        public var outcome: RunOutcome
+
+        public init(id: String, task: Int, outcome: RunOutcome) {
+            self.id = id
+            self.task = task
+            self.outcome = outcome
+        }
     }
 
-    static let planFile = "plan.json"
+    public static let planFile = "plan.json"
     static let jobFile = "job.sh"
 
     /// Writes plan.json and job.sh for `runs` into a new directory under `options.directory`; returns it.
-    static func prepare(experiment: String, base: String, runs: [(id: String, configuration: RunConfiguration)],
+    public static func prepare(experiment: String, base: String, runs: [(id: String, configuration: RunConfiguration)],
                         options: Options) throws -> URL {
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
         let directory = URL(fileURLWithPath: options.directory).appendingPathComponent("\(experiment)-\(stamp)").standardizedFileURL
@@ -83,14 +97,14 @@ struct SlurmArray {
         lines += [
             "set -euo pipefail",
             "# One BLAS thread, as local workers use: the numbers match a local sweep's bit for bit.",
-            "exec \(shellQuoted(WorkerProcess.executablePath)) shard --plan \(shellQuoted(directory.appendingPathComponent(planFile).path)) --index \"$SLURM_ARRAY_TASK_ID\"",
+            "exec \(shellQuoted(WorkerLauncher.currentExecutable)) shard --plan \(shellQuoted(directory.appendingPathComponent(planFile).path)) --index \"$SLURM_ARRAY_TASK_ID\"",
             "",
         ]
         return lines.joined(separator: "\n")
     }
 
     /// Submits job.sh with sbatch; returns the job id.
-    static func submit(_ directory: URL) throws -> String {
+    public static func submit(_ directory: URL) throws -> String {
         let result = try run("sbatch", ["--parsable", directory.appendingPathComponent(jobFile).path], in: directory)
         guard result.status == 0, let id = result.output.split(separator: ";").first.map(String.init)?
             .trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty else {
@@ -100,7 +114,7 @@ struct SlurmArray {
     }
 
     /// Polls squeue until no task of `job` is pending or running, printing progress.
-    static func wait(job: String, directory: URL, total: Int) throws {
+    public static func wait(job: String, directory: URL, total: Int) throws {
         var last = ""
         let started = Date()
         while true {
@@ -135,9 +149,21 @@ struct SlurmArray {
         return states
     }
 
+    /// What collecting found: runs recorded now, runs already recorded, and tasks without a result.
+    public struct Collected: CustomStringConvertible {
+        public var recorded: Int
+        public var skipped: Int
+        public var missing: [String]
+
+        public var description: String {
+            (["collected \(recorded) new result(s); \(skipped) already recorded; \(missing.count) missing"]
+                + missing.map { "  " + $0 }).joined(separator: "\n")
+        }
+    }
+
     /// Merges the shards of `directory` into the store, each run once: runs already done are left alone,
-    /// unreadable or partial shards are skipped with a warning. Returns (recorded, already there, missing).
-    static func collect(_ directory: URL, store: ResultsStore, job: String? = nil) throws -> (recorded: Int, skipped: Int, missing: [String]) {
+    /// unreadable or partial shards are skipped with a warning.
+    public static func collect(_ directory: URL, store: ResultsStore, job: String? = nil) throws -> Collected {
         let planURL = directory.appendingPathComponent(planFile)
         guard let data = try? Data(contentsOf: planURL), let plan = try? JSONDecoder().decode(PlanFile.self, from: data) else {
             throw CommandError("\(planURL.path): missing or not a lora-sweep plan (is \(directory.path) a submission directory?)")
@@ -174,7 +200,7 @@ struct SlurmArray {
             }
             recorded += 1
         }
-        return (recorded, skipped, missing)
+        return Collected(recorded: recorded, skipped: skipped, missing: missing)
     }
 
     static func run(_ tool: String, _ arguments: [String], in directory: URL?) throws -> (status: Int32, output: String) {

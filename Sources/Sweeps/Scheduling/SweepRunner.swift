@@ -3,12 +3,13 @@ import Foundation
 import ResultsStore
 import Training
 
-/// Trains the missing runs of one or more experiments' plans, each in a worker process, `jobs` at a time
+/// Trains the missing runs of one or more experiments' plans, each through the launcher (a worker process), `jobs` at a time
 /// (the next experiment's runs start as soon as a job is free), and records every outcome in the store
 /// as it arrives. Runs are claimed atomically, so two sweeps on one database never train
 /// the same run; Ctrl-C stops the workers and puts their runs back to pending for the next invocation.
-final class SweepRunner: @unchecked Sendable {
+public final class SweepRunner: @unchecked Sendable {
     let store: ResultsStore
+    let launcher: any RunLauncher
     /// Claimed from in this order.
     let experiments: [String]
     let jobs: Int
@@ -20,10 +21,10 @@ final class SweepRunner: @unchecked Sendable {
     let baseDirectories: [String: String]
 
     /// BLAS threads per worker: one, so a run's numbers never depend on --jobs (RunCommand's help says why).
-    static let threadsPerRun = 1
+    public static let threadsPerRun = 1
 
     private let lock = NSLock()
-    private var running: [String: Process] = [:]
+    private var running: [String: any RunHandle] = [:]
     private var progress: [String: (step: Int, total: Int, loss: Double, tokensPerSecond: Double)] = [:]
     private var lastPrinted = Date.distantPast
     private var interrupted = false
@@ -33,9 +34,10 @@ final class SweepRunner: @unchecked Sendable {
     private var runStarted: [String: Date] = [:]
     private var toTrain = 0
 
-    init(store: ResultsStore, experiments: [String], jobs: Int, threadsPerJob: Int,
-         runs: [(id: String, configuration: RunConfiguration, label: String, baseDirectory: String)]) {
+    public init(store: ResultsStore, launcher: any RunLauncher = WorkerLauncher(), experiments: [String], jobs: Int,
+                threadsPerJob: Int = SweepRunner.threadsPerRun, runs: [PlannedEntry]) {
         self.store = store
+        self.launcher = launcher
         self.experiments = experiments
         self.jobs = jobs
         self.threadsPerJob = threadsPerJob
@@ -44,14 +46,29 @@ final class SweepRunner: @unchecked Sendable {
         baseDirectories = Dictionary(runs.map { ($0.id, $0.baseDirectory) }, uniquingKeysWith: { a, _ in a })
     }
 
-    struct Summary {
-        var trained = 0
-        var failed = 0
-        var interrupted = false
+    /// A run the sweep may claim, with the label progress lines give it.
+    public struct PlannedEntry: Sendable {
+        public var id: String
+        public var configuration: RunConfiguration
+        public var label: String
+        public var baseDirectory: String
+
+        public init(id: String, configuration: RunConfiguration, label: String, baseDirectory: String) {
+            self.id = id
+            self.configuration = configuration
+            self.label = label
+            self.baseDirectory = baseDirectory
+        }
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var trained = 0
+        public var failed = 0
+        public var interrupted = false
     }
 
     /// Claims and trains pending runs until none is left (or Ctrl-C).
-    func run() throws -> Summary {
+    public func run() throws -> Summary {
         var pending = Set<String>()
         for experiment in experiments {
             let counts = try store.statusCounts(experiment: experiment)
@@ -116,15 +133,7 @@ final class SweepRunner: @unchecked Sendable {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        let handler = { [weak self] in
-            guard let self else { return }
-            self.lock.lock()
-            self.interrupted = true
-            let workers = Array(self.running.values)
-            self.lock.unlock()
-            printProgress("interrupted: stopping \(workers.count) worker(s); their runs stay pending for the next invocation")
-            for worker in workers where worker.isRunning { kill(worker.processIdentifier, SIGKILL) }
-        }
+        let handler: @Sendable () -> Void = { [weak self] in self?.stop() }
         source.setEventHandler(handler: handler)
         source.resume()
         let term = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
@@ -135,7 +144,17 @@ final class SweepRunner: @unchecked Sendable {
     }
     private var termSource: DispatchSourceSignal?
 
-    /// One worker process for one claimed run, start to recorded outcome.
+    /// Stops claiming and stops the running runs (a run is all or nothing); their runs go back to pending.
+    public func stop() {
+        lock.lock()
+        interrupted = true
+        let workers = Array(running.values)
+        lock.unlock()
+        printProgress("interrupted: stopping \(workers.count) worker(s); their runs stay pending for the next invocation")
+        for worker in workers { worker.stop() }
+    }
+
+    /// One claimed run, launched and followed to its recorded outcome.
     private func execute(_ claimed: RunRecord, index: Int, of total: Int) {
         let id = claimed.id
         let label = labels[id] ?? id
@@ -143,18 +162,12 @@ final class SweepRunner: @unchecked Sendable {
             try? store.fail(runID: id, error: "claimed a run that is not in this plan", step: nil, curve: [])
             return
         }
-        let worker = WorkerProcess(baseDirectory: baseDirectory, configuration: configuration, threads: threadsPerJob)
         let begun = Date()
-        let finished: WorkerProcess.Finished
-        do {
-            finished = try worker.run(started: { process in
-                self.lock.lock(); self.running[id] = process; self.runStarted[id] = Date(); self.lock.unlock()
-                printProgress("[\(index)/\(total)] \(label): started (run \(id))")
-            }, progress: { step in self.report(step, id: id) })
-        } catch {
-            try? store.fail(runID: id, error: "cannot start the worker: \(error)", step: nil, curve: [])
-            return
-        }
+        let request = LaunchRequest(id: id, configuration: configuration, baseDirectory: baseDirectory, threads: threadsPerJob)
+        let finished = launcher.launch(request, started: { handle in
+            self.lock.lock(); self.running[id] = handle; self.runStarted[id] = Date(); self.lock.unlock()
+            printProgress("[\(index)/\(total)] \(label): started (run \(id))")
+        }, progress: { step in self.report(step, id: id) })
         lock.lock(); running[id] = nil; progress[id] = nil; runStarted[id] = nil; let stopped = interrupted; lock.unlock()
 
         let seconds = Date().timeIntervalSince(begun)
@@ -170,7 +183,7 @@ final class SweepRunner: @unchecked Sendable {
         }
     }
 
-    private func record(_ outcome: RunExecutor.Outcome, id: String, label: String, index: Int, total: Int, seconds: Double) {
+    private func record(_ outcome: RunOutcome, id: String, label: String, index: Int, total: Int, seconds: Double) {
         do {
             if let error = outcome.error {
                 try store.fail(runID: id, error: error, step: outcome.failedStep, curve: outcome.curve)
@@ -190,12 +203,12 @@ final class SweepRunner: @unchecked Sendable {
         let done = finishedSeconds.count + failures
         let eta = finishedSeconds.reduce(0, +) / Double(finishedSeconds.count) * Double(total - done) / Double(jobs)
         lock.unlock()
-        let loss = outcome.metrics.first { $0.name == "final-loss" }.map { String(format: "loss %.4f", $0.value) } ?? ""
+        let loss = outcome.finalLoss.map { String(format: "loss %.4f", $0) } ?? ""
         printProgress("[\(index)/\(total)] \(label): done in \(formatDuration(seconds)), \(loss); sweep \(done)/\(total), eta \(formatDuration(eta))")
     }
 
     /// A progress line at most every few seconds, for all running workers at once.
-    private func report(_ step: WorkerProcess.Step, id: String) {
+    private func report(_ step: WorkerProgress, id: String) {
         lock.lock()
         progress[id] = (step.step, step.total, step.loss, step.tokensPerSecond)
         let due = Date().timeIntervalSince(lastPrinted) >= Self.progressInterval

@@ -4,37 +4,37 @@ import TextData
 
 /// What the sweep needs to know about a base model directory beyond its weights: its tokenizer, the
 /// world it was pretrained on, its identity, and whether its recipe still matches experiments/base.toml.
-enum BaseModel {
-    static func tokenizer(_ directory: String) throws -> BPETokenizer {
+public enum BaseModel {
+    public static func tokenizer(_ directory: String) throws -> BPETokenizer {
         let file = URL(fileURLWithPath: directory).appendingPathComponent("tokenizer.json")
         guard FileManager.default.fileExists(atPath: file.path) else {
-            throw CommandError("\(directory) has no tokenizer.json: text goes through the tokenizer the model was trained with (`make base` and `sweep pretrain --tokenizer bpe` save it beside the model)")
+            throw BadInput("\(directory) has no tokenizer.json: text goes through the tokenizer the model was trained with (`make base` and `sweep pretrain --tokenizer bpe` save it beside the model)")
         }
         do {
             return try BPETokenizer(contentsOf: file)
         } catch let error as CustomStringConvertible {
-            throw CommandError("cannot load the tokenizer: \(error.description)")
+            throw BadInput("cannot load the tokenizer: \(error.description)")
         }
     }
 
     /// The recipe the model was trained with, when `sweep base` wrote it.
-    static func recipe(_ directory: String) -> BaseRecord.Recipe? {
+    public static func recipe(_ directory: String) -> BaseRecord.Recipe? {
         try? BaseRecord.read(BaseRecord.Recipe.self, from: URL(fileURLWithPath: directory).appendingPathComponent(BaseRecord.recipeFile))
     }
 
     /// The seed of the world the model was pretrained on (its recipe's `world.seed`); 1 without a recipe.
-    static func worldSeed(_ directory: String) -> UInt64 {
+    public static func worldSeed(_ directory: String) -> UInt64 {
         let setting = recipe(directory)?.settings.split(separator: "\n").first { $0.hasPrefix("world.seed=") }
         return setting.flatMap { UInt64($0.dropFirst("world.seed=".count)) } ?? 1
     }
 
     /// SHA-256 over config.json, the weights and tokenizer.json: the model's identity in run ids.
-    static func hash(_ directory: String) throws -> String {
+    public static func hash(_ directory: String) throws -> String {
         var data = Data()
         for file in ["config.json", "model.safetensors", "tokenizer.json"] {
             let url = URL(fileURLWithPath: directory).appendingPathComponent(file)
             guard let contents = try? Data(contentsOf: url) else {
-                throw CommandError("\(url.path) cannot be read: is \(directory) a base model? (`make base` writes results/base)")
+                throw BadInput("\(url.path) cannot be read: is \(directory) a base model? (`make base` writes results/base)")
             }
             data.append(Data(file.utf8))
             data.append(contents)
@@ -43,7 +43,7 @@ enum BaseModel {
     }
 
     /// Prints a warning when the model was trained by a recipe other than `recipePath`'s (or by none).
-    static func warnIfStale(_ directory: String, recipePath: String = "experiments/base.toml") {
+    public static func warnIfStale(_ directory: String, recipePath: String = "experiments/base.toml") {
         guard FileManager.default.fileExists(atPath: recipePath), let current = try? BaseRecipe.load(path: recipePath) else { return }
         guard let used = recipe(directory) else {
             return printProgress("warning: \(directory) has no recipe.json, so nothing says it was trained by \(recipePath)")

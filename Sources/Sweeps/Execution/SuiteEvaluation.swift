@@ -5,8 +5,8 @@ import TextData
 
 /// The benchmark suite, its unigram floors and the held-out instruction loss of one model: what
 /// `sweep eval` prints and `sweep base` records.
-enum SuiteEvaluation {
-    static func run(
+public enum SuiteEvaluation {
+    public static func run(
         model: Llama, tokenizer: BPETokenizer, world: World, tasks: [BenchmarkTask], configuration: Benchmarks.Configuration,
         floor: Bool, heldOut: InstructionSet.Builtin?, heldOutLimit: Int? = nil
     ) throws -> (results: Benchmarks.Results, floor: Benchmarks.Results?, report: EvaluationReport) {

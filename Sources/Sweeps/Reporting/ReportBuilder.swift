@@ -6,9 +6,9 @@ import ResultsStore
 /// Turns an experiment's rows in the results store into results/<name>.md and results/<name>/*.svg.
 /// It reads the database only (the experiment's TOML is stored there too), so reports can be
 /// regenerated anywhere the database is.
-enum ReportBuilder {
+public enum ReportBuilder {
     /// Writes the report; returns the Markdown file's path.
-    static func write(experiment name: String, store: ResultsStore, to directory: String) throws -> String {
+    public static func write(experiment name: String, store: ResultsStore, to directory: String) throws -> String {
         let report = ExperimentReport.render(try input(experiment: name, store: store), chartDirectoryName: name)
         let out = URL(fileURLWithPath: directory)
         let charts = out.appendingPathComponent(name)
@@ -26,7 +26,7 @@ enum ReportBuilder {
     }
 
     /// Creates `directory` if needed and checks that files can be written in it.
-    static func prepare(directory: String) throws {
+    public static func prepare(directory: String) throws {
         let probe = URL(fileURLWithPath: directory).appendingPathComponent(".write-test-\(getpid())")
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

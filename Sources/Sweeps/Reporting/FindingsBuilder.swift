@@ -5,13 +5,13 @@ import ResultsStore
 
 /// Turns the findings declared by the experiments in the results store into results/FINDINGS.md and
 /// results/findings/*.svg: each finding's arms gathered from the database, its tests evaluated.
-enum FindingsBuilder {
+public enum FindingsBuilder {
     static let fileName = "FINDINGS.md"
     /// `make reproduce` trains with `--jobs 2`: the suite's summed run time is shared by two jobs.
     static let reproduceJobs = 2
 
     /// Writes the findings report if any stored experiment declares a finding; returns its path.
-    static func write(store: ResultsStore, to directory: String) throws -> String? {
+    public static func write(store: ResultsStore, to directory: String) throws -> String? {
         guard let input = try input(store: store) else { return nil }
         let report = FindingsReport.render(input)
         let out = URL(fileURLWithPath: directory)
@@ -96,8 +96,8 @@ enum FindingsBuilder {
         let totals = SuiteTotals(
             runs: suiteRuns.count, runSeconds: suiteRuns.compactMap { $0.values[FindingMetric.runSeconds] }.reduce(0, +),
             jobs: reproduceJobs,
-            largestPeakMemoryBytes: suiteRuns.compactMap { $0.values["peak-memory-bytes"] }.max(),
-            largestPeakRSSBytes: suiteRuns.compactMap { $0.values["peak-rss-bytes"] }.max())
+            largestPeakMemoryBytes: suiteRuns.compactMap { $0.values[MetricName.peakMemoryBytes.rawValue] }.max(),
+            largestPeakRSSBytes: suiteRuns.compactMap { $0.values[MetricName.peakRSSBytes.rawValue] }.max())
         return FindingsReportInput(database: store.path, findings: sections, suite: totals)
     }
 }

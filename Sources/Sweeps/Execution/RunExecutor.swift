@@ -1,0 +1,126 @@
+import Adapters
+import Evaluation
+import Experiments
+import Foundation
+import Kernels
+import Model
+import ResultsStore
+import TextData
+import Training
+
+/// One run of a sweep from start to finish: load the base, fine-tune the adapter the configuration
+/// describes, score the benchmarks and the held-out loss, and measure. Runs inside a worker process
+/// (or a Slurm task), so a crash takes only that run and its peak RSS is its own.
+public struct RunExecutor {
+    /// Bumped whenever a change to the code changes what a run computes: it is part of every run id, so
+    /// runs of an older version are trained again instead of mixed with new ones.
+    public static let numericsVersion = "lora-sweep-numerics-1"
+
+    public let baseDirectory: String
+    public let configuration: RunConfiguration
+
+    public init(baseDirectory: String, configuration: RunConfiguration) {
+        self.baseDirectory = baseDirectory
+        self.configuration = configuration
+    }
+
+    /// Trains, scores and measures; `adapterDirectory`, when given, receives the trained adapter in PEFT's format.
+    public func execute(adapterDirectory: URL? = nil, progress: (TrainingProgress) -> Void) throws -> RunOutcome {
+        let data = try RunData.load(dataset: configuration.dataset, baseDirectory: baseDirectory)
+        let base = configuration.quantization.prepare(try ModelDirectory.load(baseDirectory))
+        let examples = data.trainingExamples(limit: configuration.trainExamples)
+        let trained = try AdapterTraining.train(base: base, configuration: configuration, examples: examples, progress: progress)
+        if let adapterDirectory { try trained.adapter.save(to: adapterDirectory, baseModel: baseDirectory) }
+        let machine = MachineFingerprint(cpu: Self.cpuName, blas: BLAS.coreName, threads: BLAS.threads)
+        let trainable = trained.adapter.trainableParameters
+        if let step = trained.summary.divergedAtStep {
+            return RunOutcome(error: "diverged at step \(step + 1): loss \(trained.summary.losses.last ?? .nan)", failedStep: step,
+                              metrics: [], curve: trained.curve, trainableParameters: trainable, machine: machine)
+        }
+        let metrics = Self.trainingMetrics(trained.summary) + evaluate(base: base, trained: trained.adapter, data: data)
+        return RunOutcome(error: nil, failedStep: nil, metrics: metrics, curve: trained.curve,
+                          trainableParameters: trainable, machine: machine)
+    }
+
+    /// Loss at the end (the mean of the last 10 steps: one step's loss on 8 examples is noisy), speed,
+    /// time and memory.
+    static func trainingMetrics(_ s: FineTuning.Summary) -> [Metric] {
+        let tail = s.losses.suffix(10).map(Double.init)
+        var metrics = [
+            Metric(name: MetricName.finalLoss.rawValue, value: tail.reduce(0, +) / Double(max(tail.count, 1)), n: tail.count),
+            Metric(name: MetricName.steps.rawValue, value: Double(s.steps)),
+            Metric(name: MetricName.trainExamples.rawValue, value: Double(s.examplesSeen)),
+            Metric(name: MetricName.trainTokens.rawValue, value: Double(s.tokens)),
+            Metric(name: MetricName.tokensPerSecond.rawValue, value: s.tokensPerSecond),
+            Metric(name: MetricName.wallSeconds.rawValue, value: s.wallSeconds),
+            Metric(name: MetricName.peakMemoryBytes.rawValue, value: Double(s.peakMemoryBytes)),
+            Metric(name: MetricName.peakRSSBytes.rawValue, value: Double(s.peakRSSBytes)),
+        ]
+        for (category, bytes) in s.peakMemoryByCategory.sorted(by: { $0.key < $1.key }) {
+            metrics.append(Metric(name: MetricName.peakMemoryBytes(category: category), value: Double(bytes)))
+        }
+        return metrics
+    }
+
+    /// The configuration's benchmarks and the held-out loss, with the trained adapter copied into one
+    /// sized for scoring (training sized its buffers for one micro-batch).
+    func evaluate(base: Llama, trained: LoRA, data: RunData) -> [Metric] {
+        let started = Date()
+        let rows = LlamaLanguageModel.adapterRows(maxLength: base.config.maxSeqLen)
+        let scoring = LoRA(config: trained.config, modelConfig: base.config, capacityRows: rows, seed: 0)
+        scoring.parameters.pointer.update(from: trained.parameters.pointer, count: trained.parameters.count)
+        scoring.training = false
+        base.adapter = scoring
+        let language = LlamaLanguageModel(model: base, tokenizer: data.tokenizer)
+
+        var metrics: [Metric] = []
+        let tasks = configuration.benchmarks
+        if !tasks.isEmpty {
+            var benchmarkConfiguration = Benchmarks.Configuration.default
+            if let limit = configuration.evalLimit { benchmarkConfiguration = benchmarkConfiguration.limited(to: limit) }
+            let results = Benchmarks.run(model: language, tasks: tasks, world: data.world, configuration: benchmarkConfiguration)
+            for task in tasks {
+                guard let score = results[task]?.score else { continue }
+                metrics.append(Metric(name: task.rawValue, value: score.score, stderr: score.stderr, n: score.n))
+            }
+        }
+        let heldOut = data.heldOutRequests(limit: configuration.evalLimit, eos: base.config.eosTokenID.map(Int32.init))
+        if !heldOut.isEmpty {
+            let loss = HeldOutLoss.measure(model: language, examples: heldOut)
+            metrics.append(Metric(name: MetricName.heldoutLoss.rawValue, value: loss.score, stderr: loss.stderr, n: loss.n))
+        }
+        metrics.append(Metric(name: MetricName.evalSeconds.rawValue, value: Date().timeIntervalSince(started)))
+        return metrics
+    }
+
+    /// /proc/cpuinfo's model name, or the architecture when there is none.
+    static var cpuName: String {
+        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let line = info.split(separator: "\n").first { $0.hasPrefix("model name") }
+        return line.flatMap { $0.split(separator: ":", maxSplits: 1).last }.map { $0.trimmingCharacters(in: .whitespaces) }
+            ?? ProcessInfo.processInfo.environment["HOSTTYPE"] ?? "unknown"
+    }
+}
+
+/// Everything the results store keeps of a run, as a worker or a Slurm task hands it back.
+public struct RunOutcome: Codable, Sendable, Equatable {
+    public var error: String?
+    public var failedStep: Int?
+    public var metrics: [Metric]
+    public var curve: [CurvePoint]
+    public var trainableParameters: Int
+    public var machine: MachineFingerprint
+
+    public init(error: String?, failedStep: Int?, metrics: [Metric], curve: [CurvePoint], trainableParameters: Int,
+                machine: MachineFingerprint) {
+        self.error = error
+        self.failedStep = failedStep
+        self.metrics = metrics
+        self.curve = curve
+        self.trainableParameters = trainableParameters
+        self.machine = machine
+    }
+
+    /// The final loss, for progress lines.
+    public var finalLoss: Double? { metrics.first { $0.name == MetricName.finalLoss.rawValue }?.value }
+}

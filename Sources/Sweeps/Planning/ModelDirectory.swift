@@ -1,0 +1,40 @@
+import Foundation
+import Model
+
+/// A model directory as a user hands it over (config.json, model.safetensors, tokenizer.json):
+/// problems with it are input to fix, not failures.
+public enum ModelDirectory {
+    /// Loads the model; a missing or corrupt file is `BadInput` naming the file.
+    public static func load(_ path: String) throws -> Llama {
+        try existing(path)
+        do {
+            return try Llama.load(from: URL(fileURLWithPath: path))
+        } catch let error as CustomStringConvertible {
+            throw BadInput("cannot load the model: \(error.description)")
+        }
+    }
+
+    /// config.json alone.
+    public static func config(_ path: String) throws -> LlamaConfig {
+        try existing(path)
+        do {
+            return try Llama.readConfig(from: URL(fileURLWithPath: path))
+        } catch let error as CustomStringConvertible {
+            throw BadInput("cannot load the model: \(error.description)")
+        }
+    }
+
+    private static func existing(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw BadInput("\(path): no such model directory (a directory with config.json and model.safetensors)")
+        }
+    }
+}
+
+extension ModelDirectory {
+    /// Checks the directory without loading its weights: it exists and its config.json is readable.
+    public static func check(_ path: String) throws {
+        _ = try config(path)
+    }
+}

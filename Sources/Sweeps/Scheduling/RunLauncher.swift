@@ -1,0 +1,37 @@
+import Experiments
+
+/// Executes one claimed run somewhere and says how it ended: `WorkerLauncher` starts a worker
+/// process; tests use a launcher that runs in-process.
+public protocol RunLauncher: Sendable {
+    func launch(_ run: LaunchRequest, started: @escaping @Sendable (any RunHandle) -> Void,
+                progress: @escaping @Sendable (WorkerProgress) -> Void) -> LaunchResult
+}
+
+/// A run to execute: its id, configuration and base model.
+public struct LaunchRequest: Sendable {
+    public var id: String
+    public var configuration: RunConfiguration
+    public var baseDirectory: String
+    public var threads: Int
+}
+
+/// A launched run that the sweep may stop (Ctrl-C).
+public protocol RunHandle: AnyObject, Sendable {
+    func stop()
+}
+
+/// How a launched run ended.
+public struct LaunchResult: Sendable {
+    /// What the run produced, when it got as far as producing anything.
+    public var outcome: RunOutcome?
+    /// Why there is no outcome: "the worker was killed by signal 9: <last lines of its standard error>".
+    public var failure: String
+    /// Stopped by SIGINT or SIGTERM: not the run's fault, so it goes back to pending.
+    public var interrupted: Bool
+
+    public init(outcome: RunOutcome?, failure: String = "", interrupted: Bool = false) {
+        self.outcome = outcome
+        self.failure = failure
+        self.interrupted = interrupted
+    }
+}

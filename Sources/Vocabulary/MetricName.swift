@@ -1,0 +1,23 @@
+/// The names a run's measurements are stored and reported under, besides the benchmarks' own
+/// (`BenchmarkTask.rawValue`): one definition for the executor that measures, the store, the
+/// findings and the reports.
+public enum MetricName: String, CaseIterable, Codable, Sendable {
+    /// The mean loss of the last 10 optimizer steps.
+    case finalLoss = "final-loss"
+    case steps
+    case trainExamples = "train-examples"
+    case trainTokens = "train-tokens"
+    case tokensPerSecond = "tokens-per-second"
+    /// Training time.
+    case wallSeconds = "wall-seconds"
+    /// Benchmark and held-out scoring time.
+    case evalSeconds = "eval-seconds"
+    /// The memory ledger's peak over all categories (the analogue of `torch.cuda.max_memory_allocated`).
+    case peakMemoryBytes = "peak-memory-bytes"
+    case peakRSSBytes = "peak-rss-bytes"
+    /// Mean per-token loss on the instruction set's held-out split.
+    case heldoutLoss = "heldout-loss"
+
+    /// "peak-memory-bytes.adapter": the ledger's peak of one category.
+    public static func peakMemoryBytes(category: String) -> String { "\(peakMemoryBytes.rawValue).\(category)" }
+}
