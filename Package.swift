@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "TextDataTests", dependencies: ["TextData"], exclude: ["hf_tokenizer_check.py"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "TextData", "TestSupport"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "Training", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Vocabulary", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),

@@ -53,7 +53,7 @@ struct GridExpansionTests {
         let configuration = try #require(included.first?.configuration)
         #expect(configuration.rank == 64)
         #expect(configuration.alpha == 128)
-        #expect(configuration.targets == ["q", "k", "v", "o", "gate", "up", "down"])
+        #expect(configuration.targets == ProjectionSite.allCases)
         #expect(configuration.warmup == 10)
         #expect(included.first?.axisValues == ["rank": "64", "alpha": "128", "seed": "1"])
     }
@@ -81,7 +81,7 @@ struct GridExpansionTests {
         #expect(runs.map(\.configuration) == [RunConfiguration()])
         let configuration = RunConfiguration()
         #expect(configuration.rank == 8 && configuration.alpha == 16 && configuration.dropout == 0.05)
-        #expect(configuration.targets == ["q", "v"] && configuration.quantization == .none && configuration.lr == 3e-3)
+        #expect(configuration.targets == [.q, .v] && configuration.quantization == .none && configuration.lr == 3e-3)
         #expect(configuration.schedule == .cosine && configuration.warmup == 0 && configuration.batch == 8)
         #expect(configuration.microBatch == 1 && configuration.clip == 1 && configuration.seed == 1)
         #expect(configuration.weightDecay == nil && configuration.maxLength == nil && configuration.evalLimit == nil)
@@ -100,7 +100,7 @@ struct GridExpansionTests {
             targets = [["v", "q"], "attention", ["mlp", "head"], "all"]
             """)).expand()
         #expect(runs.map(\.configuration.targets) == [
-            ["q", "v"], ["q", "k", "v", "o"], ["gate", "up", "down", "head"], ["q", "k", "v", "o", "gate", "up", "down"],
+            [.q, .v], [.q, .k, .v, .o], [.gate, .up, .down, .head], [.q, .k, .v, .o, .gate, .up, .down, .head],
         ])
         #expect(runs.map { $0.axisValues["targets"] } == ["v,q", "attention", "mlp,head", "all"])
     }

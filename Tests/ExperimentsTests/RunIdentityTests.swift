@@ -18,12 +18,12 @@ struct RunIdentityTests {
     @Test("Canonical JSON decodes back to the same configuration")
     func roundTrip() throws {
         let configuration = RunConfiguration(
-            rank: 64, alpha: 0.1 + 0.2, rslora: true, targets: ["all", "head"], quantization: .nf4DoubleQuantized,
+            rank: 64, alpha: 0.1 + 0.2, rslora: true, targets: ProjectionSite.allCases, quantization: .nf4DoubleQuantized,
             optimizer: .sgd, schedule: .linear, weightDecay: 0.01, maxLength: 256, trainExamples: 100, evalLimit: 20,
-            seed: 3, dataset: "lima", benchmarks: ["facts", "causative"])
+            seed: 3, dataset: "lima", benchmarks: [.facts, .causative])
         let decoded = try JSONDecoder().decode(RunConfiguration.self, from: Data(configuration.canonicalJSON.utf8))
         #expect(decoded == configuration)
-        #expect(configuration.benchmarks == ["causative", "facts"])
+        #expect(configuration.benchmarks == [.causative, .facts])
     }
 
     @Test("A run id is 16 hex digits and the same configuration gets the same id from two different files")

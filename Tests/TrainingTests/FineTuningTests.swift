@@ -79,8 +79,8 @@ struct TrainingOrderTests {
 @Suite("Fine-tuning an adapter")
 struct FineTuningTests {
     @Test("On the copy task the loss falls from ≈ ln 11 to under 0.8 in 100 steps, with AdamW or SGD",
-          arguments: [(Trainer.OptimizerChoice.adamw, Float(1e-2)), (.sgd, 0.1)])
-    func lossFalls(optimizer: Trainer.OptimizerChoice, learningRate: Float) {
+          arguments: [(OptimizerKind.adamw, Float(1e-2)), (.sgd, 0.1)])
+    func lossFalls(optimizer: OptimizerKind, learningRate: Float) {
         var p = copyTaskParameters()
         p.optimizer = optimizer
         p.learningRate = learningRate

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Training
+import Vocabulary
 
 /// The learning rate at step s = 0, 1, … (the step about to be taken): a linear warmup over W
 /// steps reaching the peak at step W − 1, then a decay over the remaining S − W steps that
@@ -12,15 +13,15 @@ struct LearningRateScheduleTests {
     let W = 10, S = 110
     let factor: Float = 0.1
 
-    func schedule(_ shape: LearningRateSchedule.Shape) -> LearningRateSchedule {
+    func schedule(_ shape: ScheduleShape) -> LearningRateSchedule {
         LearningRateSchedule(shape: shape, peak: peak, warmupSteps: W, totalSteps: S, minimumFactor: factor)
     }
 
     func close(_ a: Float, _ b: Float) -> Bool { abs(a - b) <= 1e-6 * peak }
 
     @Test("Warmup rises linearly, by peak / W a step, to the peak at step W − 1",
-          arguments: LearningRateSchedule.Shape.allCases)
-    func warmupIsLinear(shape: LearningRateSchedule.Shape) {
+          arguments: ScheduleShape.allCases)
+    func warmupIsLinear(shape: ScheduleShape) {
         let schedule = schedule(shape)
         for s in 0..<W {
             let expected = peak * Float(s + 1) / Float(W)

@@ -23,7 +23,7 @@ enum BaseKind: String, CaseIterable, Sendable {
 /// One configuration whose memory is predicted and measured.
 struct MemoryCase: Sendable, CustomStringConvertible {
     var base: BaseKind
-    var optimizer: Trainer.OptimizerChoice
+    var optimizer: OptimizerKind
     var dropout: Float
     var targets: Set<ProjectionSite>
     var rank = 4
@@ -85,7 +85,7 @@ func measure(_ c: MemoryCase) -> MemoryRun {
 /// Every combination of base, optimizer, dropout 0 / 0.05 and targets q,v / all; plus tied
 /// embeddings and a length cap.
 let memoryCases: [MemoryCase] = BaseKind.allCases.flatMap { base in
-    Trainer.OptimizerChoice.allCases.flatMap { optimizer in
+    OptimizerKind.allCases.flatMap { optimizer in
         [Float(0), 0.05].flatMap { dropout in
             [Set<ProjectionSite>([.q, .v]), Set(ProjectionSite.allCases)].map { targets in
                 MemoryCase(base: base, optimizer: optimizer, dropout: dropout, targets: targets)
