@@ -53,7 +53,7 @@ struct SweepRunnerTests {
         #expect(failed.map(\.error) == ["the worker was killed by signal 11"])
     }
 
-    @Test func anInterruptedRunGoesBackToPendingForTheNextSweep() throws {
+    @Test func anInterruptedRunGoesBackToPendingAndStopsTheSweep() throws {
         let grid = try GridFixture()
         defer { grid.remove() }
         try grid.session.register()
@@ -61,7 +61,7 @@ struct SweepRunnerTests {
 
         let summary = try LocalBackend(jobs: 1, launcher: interrupted).train([grid.session])
 
-        #expect(summary.trained == 0 && summary.failed == 0)
+        #expect(summary == SweepRunner.Summary(trained: 0, failed: 0, interrupted: true))
         #expect(try grid.session.store.statusCounts(experiment: "grid") == StatusCounts(pending: 4))
     }
 

@@ -175,7 +175,9 @@ public final class SweepRunner: @unchecked Sendable {
             record(outcome, id: id, label: label, index: index, total: total, seconds: seconds)
         } else if stopped || finished.interrupted {
             // Stopped by the sweep or by Ctrl-C: not the run's fault. A SIGKILL from elsewhere (the OOM killer) is.
+            // A worker stopped by SIGINT or SIGTERM stops the sweep too, rather than being claimed again.
             _ = try? store.reset(runIDs: [id])
+            lock.lock(); interrupted = true; lock.unlock()
         } else {
             try? store.fail(runID: id, error: finished.failure, step: nil, curve: [])
             lock.lock(); failures += 1; lock.unlock()
