@@ -75,136 +75,191 @@ public struct SVGChart: Sendable {
 
     /// The SVG document, ending in "\n".
     public func render() -> String {
-        let visible = series.map { s in
+        let visible = visibleSeries()
+        let canvas = canvas(for: visible)
+        let points = visible.flatMap(\.points)
+        let scale = Scale(plot: canvas.plot, x: xPlacement(points.map(\.x)), y: yTicks(for: points))
+        var svg = SVGLines()
+        addBackgroundAndTitle(canvas, to: &svg)
+        addGridAndYTicks(scale, to: &svg)
+        addXTicks(scale, to: &svg)
+        addAxes(canvas.plot, to: &svg)
+        if points.isEmpty { addNoData(canvas.plot, to: &svg) }
+        addSeries(visible, scale, to: &svg)
+        addLegend(visible, canvas.plot, to: &svg)
+        svg.add("</svg>")
+        return svg.text
+    }
+
+    /// The series with only the points that can be drawn: finite, and placeable on the x axis.
+    private func visibleSeries() -> [Series] {
+        series.map { s in
             Series(label: s.label, points: s.points.filter { $0.x.isFinite && $0.y.isFinite && xIsPlaceable($0.x) },
                    markers: s.markers)
         }
+    }
+
+    /// The plotting area's edges, in SVG user units.
+    private struct Plot {
+        var left, top, right, bottom: Double
+        var centreX: Double { (left + right) / 2 }
+        var centreY: Double { (top + bottom) / 2 }
+    }
+
+    /// The whole drawing's size and the plot inside it, leaving room for the legend on the right.
+    private struct Canvas {
+        var width, height: Double
+        var plot: Plot
+    }
+
+    private func canvas(for visible: [Series]) -> Canvas {
         let longestLabel = visible.map(\.label.count).max() ?? 0
         let legendWidth = visible.isEmpty ? 0 : max(90, 34 + Self.characterWidth * Double(min(longestLabel, 60)))
         let totalWidth = max(Double(width), Self.left + 360 + Self.gap + legendWidth + 12)
         let totalHeight = max(Double(height), Self.top + Self.legendRow * Double(visible.count) + 20)
-        let plot = (
+        let plot = Plot(
             left: Self.left, top: Self.top,
             right: totalWidth - legendWidth - Self.gap - (legendWidth > 0 ? 12 : 0),
-            bottom: totalHeight - Self.bottom
-        )
+            bottom: totalHeight - Self.bottom)
+        return Canvas(width: totalWidth, height: totalHeight, plot: plot)
+    }
 
-        let points = visible.flatMap(\.points)
+    /// Ticks covering every y value and error bar (0…1 when there are none).
+    private func yTicks(for points: [Point]) -> NiceTicks {
         let yExtents = points.flatMap { p -> [Double] in
             guard let e = p.error, e.isFinite else { return [p.y] }
             return [p.y - abs(e), p.y + abs(e)]
         }
-        let yTicks = yExtents.isEmpty
+        return yExtents.isEmpty
             ? NiceTicks(minimum: 0, maximum: 1)
             : NiceTicks(minimum: yExtents.min()!, maximum: yExtents.max()!)
-        let x = xPlacement(points.map(\.x))
+    }
 
-        func pxCentre(_ value: Double) -> Double {
-            let t = (x.position(value) - x.domain.lower) / (x.domain.upper - x.domain.lower)
-            return plot.left + t * (plot.right - plot.left)
+    /// Data → SVG coordinates.
+    private struct Scale {
+        var plot: Plot
+        var x: XPlacement
+        var y: NiceTicks
+
+        /// A position in x's position units (see ``XPlacement``).
+        func px(position: Double) -> Double {
+            plot.left + (position - x.domain.lower) / (x.domain.upper - x.domain.lower) * (plot.right - plot.left)
         }
+
+        func px(_ value: Double) -> Double { px(position: x.position(value)) }
+
         func py(_ value: Double) -> Double {
-            let t = (value - yTicks.lower) / (yTicks.upper - yTicks.lower)
+            let t = (value - y.lower) / (y.upper - y.lower)
             return plot.bottom - t * (plot.bottom - plot.top)
         }
+    }
 
-        var svg = ""
-        func add(_ line: String) { svg += line + "\n" }
-        let w = f(totalWidth), h = f(totalHeight)
-        add("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w)\" height=\"\(h)\" viewBox=\"0 0 \(w) \(h)\" "
+    private func addBackgroundAndTitle(_ canvas: Canvas, to svg: inout SVGLines) {
+        let w = f(canvas.width), h = f(canvas.height)
+        svg.add("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w)\" height=\"\(h)\" viewBox=\"0 0 \(w) \(h)\" "
             + "font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\">")
-        add("<rect x=\"0\" y=\"0\" width=\"\(w)\" height=\"\(h)\" fill=\"#ffffff\"/>")
-        add("<text x=\"\(f((plot.left + plot.right) / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"14\" "
+        svg.add("<rect x=\"0\" y=\"0\" width=\"\(w)\" height=\"\(h)\" fill=\"#ffffff\"/>")
+        svg.add("<text x=\"\(f(canvas.plot.centreX))\" y=\"24\" text-anchor=\"middle\" font-size=\"14\" "
             + "font-weight=\"bold\">\(Escaping.xml(title))</text>")
+    }
 
-        // Grid and y ticks.
-        add("<g stroke=\"#e3e3e3\" stroke-width=\"1\">")
-        for tick in yTicks.values {
-            add("<line x1=\"\(f(plot.left))\" y1=\"\(f(py(tick)))\" x2=\"\(f(plot.right))\" y2=\"\(f(py(tick)))\"/>")
+    private func addGridAndYTicks(_ scale: Scale, to svg: inout SVGLines) {
+        let plot = scale.plot
+        svg.add("<g stroke=\"#e3e3e3\" stroke-width=\"1\">")
+        for tick in scale.y.values {
+            svg.add("<line x1=\"\(f(plot.left))\" y1=\"\(f(scale.py(tick)))\" x2=\"\(f(plot.right))\" y2=\"\(f(scale.py(tick)))\"/>")
         }
-        add("</g>")
-        add("<g fill=\"#333333\" text-anchor=\"end\">")
-        for tick in yTicks.values {
-            add("<text x=\"\(f(plot.left - 6))\" y=\"\(f(py(tick) + 4))\">\(Escaping.xml(yTicks.label(tick)))</text>")
+        svg.add("</g>")
+        svg.add("<g fill=\"#333333\" text-anchor=\"end\">")
+        for tick in scale.y.values {
+            svg.add("<text x=\"\(f(plot.left - 6))\" y=\"\(f(scale.py(tick) + 4))\">\(Escaping.xml(scale.y.label(tick)))</text>")
         }
-        add("</g>")
+        svg.add("</g>")
+    }
 
-        // x ticks.
-        add("<g stroke=\"#333333\" stroke-width=\"1\">")
-        for tick in x.ticks {
-            let position = plot.left + (tick.position - x.domain.lower) / (x.domain.upper - x.domain.lower)
-                * (plot.right - plot.left)
-            add("<line x1=\"\(f(position))\" y1=\"\(f(plot.bottom))\" x2=\"\(f(position))\" y2=\"\(f(plot.bottom + 5))\"/>")
+    private func addXTicks(_ scale: Scale, to svg: inout SVGLines) {
+        let bottom = scale.plot.bottom
+        svg.add("<g stroke=\"#333333\" stroke-width=\"1\">")
+        for tick in scale.x.ticks {
+            let position = scale.px(position: tick.position)
+            svg.add("<line x1=\"\(f(position))\" y1=\"\(f(bottom))\" x2=\"\(f(position))\" y2=\"\(f(bottom + 5))\"/>")
         }
-        add("</g>")
-        add("<g fill=\"#333333\" text-anchor=\"middle\">")
-        for tick in x.ticks {
-            let position = plot.left + (tick.position - x.domain.lower) / (x.domain.upper - x.domain.lower)
-                * (plot.right - plot.left)
-            add("<text x=\"\(f(position))\" y=\"\(f(plot.bottom + 18))\">\(Escaping.xml(tick.label))</text>")
+        svg.add("</g>")
+        svg.add("<g fill=\"#333333\" text-anchor=\"middle\">")
+        for tick in scale.x.ticks {
+            svg.add("<text x=\"\(f(scale.px(position: tick.position)))\" y=\"\(f(bottom + 18))\">\(Escaping.xml(tick.label))</text>")
         }
-        add("</g>")
+        svg.add("</g>")
+    }
 
-        // Axes and their labels.
-        add("<path d=\"M\(f(plot.left)) \(f(plot.top))V\(f(plot.bottom))H\(f(plot.right))\" fill=\"none\" "
+    /// The axis lines, and the x and y labels.
+    private func addAxes(_ plot: Plot, to svg: inout SVGLines) {
+        svg.add("<path d=\"M\(f(plot.left)) \(f(plot.top))V\(f(plot.bottom))H\(f(plot.right))\" fill=\"none\" "
             + "stroke=\"#333333\" stroke-width=\"1\"/>")
-        add("<text x=\"\(f((plot.left + plot.right) / 2))\" y=\"\(f(plot.bottom + 40))\" text-anchor=\"middle\" "
+        svg.add("<text x=\"\(f(plot.centreX))\" y=\"\(f(plot.bottom + 40))\" text-anchor=\"middle\" "
             + "font-size=\"12\">\(Escaping.xml(xLabel))</text>")
-        let yLabelX = f(16), yLabelY = f((plot.top + plot.bottom) / 2)
-        add("<text x=\"\(yLabelX)\" y=\"\(yLabelY)\" text-anchor=\"middle\" font-size=\"12\" "
+        let yLabelX = f(16), yLabelY = f(plot.centreY)
+        svg.add("<text x=\"\(yLabelX)\" y=\"\(yLabelY)\" text-anchor=\"middle\" font-size=\"12\" "
             + "transform=\"rotate(-90 \(yLabelX) \(yLabelY))\">\(Escaping.xml(yLabel))</text>")
+    }
 
-        if points.isEmpty {
-            add("<text x=\"\(f((plot.left + plot.right) / 2))\" y=\"\(f((plot.top + plot.bottom) / 2))\" "
-                + "text-anchor=\"middle\" fill=\"#777777\" font-size=\"13\">no data</text>")
-        }
+    private func addNoData(_ plot: Plot, to svg: inout SVGLines) {
+        svg.add("<text x=\"\(f(plot.centreX))\" y=\"\(f(plot.centreY))\" "
+            + "text-anchor=\"middle\" fill=\"#777777\" font-size=\"13\">no data</text>")
+    }
 
-        // Series. Point series shift sideways a little each, so error bars at one x stay apart.
+    /// Each series as a line through its points, with error bars and markers. Marker series shift sideways
+    /// a little each, so error bars at one x stay apart.
+    private func addSeries(_ visible: [Series], _ scale: Scale, to svg: inout SVGLines) {
         let pointSeries = visible.filter(\.markers).count
         let dodgeStep = pointSeries > 1 ? min(6, 24 / Double(pointSeries - 1)) : 0
         var pointSeriesIndex = 0
         for (index, s) in visible.enumerated() {
-            let style = Self.style(index)
-            let sorted = s.points.sorted { $0.x < $1.x }
             var dodge = 0.0
             if s.markers {
                 dodge = (Double(pointSeriesIndex) - Double(pointSeries - 1) / 2) * dodgeStep
                 pointSeriesIndex += 1
             }
-            func px(_ value: Double) -> Double { pxCentre(value) + dodge }
-            add("<g stroke=\"\(style.color)\" fill=\"\(style.color)\">")
-            if sorted.count > 1 {
-                let coordinates = sorted.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-                add("<polyline points=\"\(coordinates)\" fill=\"none\" stroke-width=\"2\"\(style.dash)/>")
-            }
-            for p in sorted {
-                if let e = p.error, e.isFinite, e != 0 {
-                    let cx = f(px(p.x)), low = f(py(p.y - abs(e))), high = f(py(p.y + abs(e)))
-                    add("<path d=\"M\(cx) \(low)V\(high)M\(f(px(p.x) - 4)) \(low)h8M\(f(px(p.x) - 4)) \(high)h8\" "
-                        + "fill=\"none\" stroke-width=\"1.5\"/>")
-                }
-                if s.markers || sorted.count == 1 {
-                    add("<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3.5\" stroke=\"#ffffff\" stroke-width=\"1\"/>")
-                }
-            }
-            add("</g>")
+            addSeries(s, style: Self.style(index), dodge: dodge, scale, to: &svg)
         }
+    }
 
-        // Legend.
-        if !visible.isEmpty {
-            let legendX = plot.right + Self.gap
-            add("<g font-size=\"11\" fill=\"#333333\">")
-            for (index, s) in visible.enumerated() {
-                let style = Self.style(index)
-                let y = plot.top + 6 + Self.legendRow * Double(index)
-                add("<line x1=\"\(f(legendX))\" y1=\"\(f(y))\" x2=\"\(f(legendX + 22))\" y2=\"\(f(y))\" "
-                    + "stroke=\"\(style.color)\" stroke-width=\"2.5\"\(style.dash)/>")
-                add("<text x=\"\(f(legendX + 28))\" y=\"\(f(y + 4))\">\(Escaping.xml(s.label))</text>")
-            }
-            add("</g>")
+    private func addSeries(_ s: Series, style: (color: String, dash: String), dodge: Double, _ scale: Scale,
+                           to svg: inout SVGLines) {
+        let sorted = s.points.sorted { $0.x < $1.x }
+        func px(_ value: Double) -> Double { scale.px(value) + dodge }
+        let py = scale.py
+        svg.add("<g stroke=\"\(style.color)\" fill=\"\(style.color)\">")
+        if sorted.count > 1 {
+            let coordinates = sorted.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
+            svg.add("<polyline points=\"\(coordinates)\" fill=\"none\" stroke-width=\"2\"\(style.dash)/>")
         }
-        add("</svg>")
-        return svg
+        for p in sorted {
+            if let e = p.error, e.isFinite, e != 0 {
+                let cx = f(px(p.x)), low = f(py(p.y - abs(e))), high = f(py(p.y + abs(e)))
+                svg.add("<path d=\"M\(cx) \(low)V\(high)M\(f(px(p.x) - 4)) \(low)h8M\(f(px(p.x) - 4)) \(high)h8\" "
+                    + "fill=\"none\" stroke-width=\"1.5\"/>")
+            }
+            if s.markers || sorted.count == 1 {
+                svg.add("<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3.5\" stroke=\"#ffffff\" stroke-width=\"1\"/>")
+            }
+        }
+        svg.add("</g>")
+    }
+
+    /// A line sample and the label of each series, right of the plot.
+    private func addLegend(_ visible: [Series], _ plot: Plot, to svg: inout SVGLines) {
+        guard !visible.isEmpty else { return }
+        let legendX = plot.right + Self.gap
+        svg.add("<g font-size=\"11\" fill=\"#333333\">")
+        for (index, s) in visible.enumerated() {
+            let style = Self.style(index)
+            let y = plot.top + 6 + Self.legendRow * Double(index)
+            svg.add("<line x1=\"\(f(legendX))\" y1=\"\(f(y))\" x2=\"\(f(legendX + 22))\" y2=\"\(f(y))\" "
+                + "stroke=\"\(style.color)\" stroke-width=\"2.5\"\(style.dash)/>")
+            svg.add("<text x=\"\(f(legendX + 28))\" y=\"\(f(y + 4))\">\(Escaping.xml(s.label))</text>")
+        }
+        svg.add("</g>")
     }
 
     private static func style(_ index: Int) -> (color: String, dash: String) {
@@ -263,6 +318,12 @@ public struct SVGChart: Sendable {
         value >= 1 ? NumberFormatting.fixed(value, decimals: 0) : NumberFormatting.fixed(value, decimals: 6)
             .replacingTrailingZeros()
     }
+}
+
+/// The document being written, a line at a time.
+private struct SVGLines {
+    private(set) var text = ""
+    mutating func add(_ line: String) { text += line + "\n" }
 }
 
 /// Two decimals, the precision of every coordinate in the SVG.

@@ -127,6 +127,22 @@ extension BPETokenizer {
     }
 
     static func parse(_ data: Data) throws(FileProblem) -> BPETokenizer {
+        let root = try topLevelObject(data)
+        // The pipeline must be the one `encode` implements, or ids would differ from Hugging Face's.
+        try checkNormalizer(root["normalizer"])
+        try checkPreTokenizer(root["pre_tokenizer"])
+        try checkDecoder(root["decoder"])
+        try checkPostProcessor(root["post_processor"])
+        let model = try bpeModel(root["model"])
+        let tokens = try vocabulary(model["vocab"])
+        let isSpecial = try specialTokens(root["added_tokens"], tokens: tokens)
+        let tokenBytes = try tokenBytes(tokens, isSpecial: isSpecial)
+        try checkEveryByteIsAToken(tokenBytes, isSpecial: isSpecial)
+        let merges = try merges(model["merges"], tokens: tokens)
+        return BPETokenizer(tokenBytes: tokenBytes, isSpecial: isSpecial, merges: merges)
+    }
+
+    private static func topLevelObject(_ data: Data) throws(FileProblem) -> [String: JSONValue] {
         let json: JSONValue
         do {
             json = try JSONDecoder().decode(JSONValue.self, from: data)
@@ -141,20 +157,30 @@ extension BPETokenizer {
             throw FileProblem("is not valid JSON (\(detail))")
         }
         guard case .object(let root) = json else { throw FileProblem("the top level must be a JSON object") }
+        return root
+    }
 
-        // The pipeline must be the one `encode` implements, or ids would differ from Hugging Face's.
-        if let normalizer = root["normalizer"], normalizer != .null {
+    private static func checkNormalizer(_ normalizer: JSONValue?) throws(FileProblem) {
+        if let normalizer, normalizer != .null {
             throw FileProblem("\"normalizer\" must be null; this tokenizer implements no normalizer, found \(normalizer)")
         }
-        try checkPreTokenizer(root["pre_tokenizer"])
-        if let decoder = root["decoder"], decoder != .null, decoder["type"] != .string("ByteLevel") {
+    }
+
+    private static func checkDecoder(_ decoder: JSONValue?) throws(FileProblem) {
+        if let decoder, decoder != .null, decoder["type"] != .string("ByteLevel") {
             throw FileProblem("\"decoder\" must be ByteLevel (or null), found \(decoder)")
         }
-        if let post = root["post_processor"], post != .null, post["type"] != .string("ByteLevel") {
+    }
+
+    private static func checkPostProcessor(_ post: JSONValue?) throws(FileProblem) {
+        if let post, post != .null, post["type"] != .string("ByteLevel") {
             throw FileProblem("\"post_processor\" must be null or ByteLevel (add bos/eos with encode's flags), found \(post)")
         }
+    }
 
-        guard case .object(let model)? = root["model"] else { throw FileProblem("\"model\" is missing or not an object") }
+    /// The "model" object, checked to be a plain BPE: no dropout, affixes, byte fallback or ignored merges.
+    private static func bpeModel(_ value: JSONValue?) throws(FileProblem) -> [String: JSONValue] {
+        guard case .object(let model)? = value else { throw FileProblem("\"model\" is missing or not an object") }
         if let type = model["type"], type != .string("BPE") {
             throw FileProblem("\"model.type\" must be \"BPE\", found \(type)")
         }
@@ -165,9 +191,12 @@ extension BPETokenizer {
                 throw FileProblem("\"model.\(key)\" must be \(allowed) for this tokenizer, found \(value)")
             }
         }
+        return model
+    }
 
-        // Vocabulary: ids 0..<n, each spelled in byte characters.
-        guard case .object(let vocab)? = model["vocab"] else {
+    /// "model.vocab" as tokens in id order: ids 0..<n, at least the specials and the 256 bytes.
+    private static func vocabulary(_ value: JSONValue?) throws(FileProblem) -> [String] {
+        guard case .object(let vocab)? = value else {
             throw FileProblem("\"model.vocab\" is missing or not an object of token → id")
         }
         var tokenOfID = [String?](repeating: nil, count: vocab.count)
@@ -189,9 +218,12 @@ extension BPETokenizer {
             throw FileProblem("\"model.vocab\" has \(tokens.count) tokens; a byte-level vocabulary has at least \(smallest) "
                 + "(3 specials and 256 bytes)")
         }
+        return tokens
+    }
 
-        // Specials: exactly <pad>, <s>, </s> at 0, 1, 2.
-        guard case .array(let added)? = root["added_tokens"] else {
+    /// Which ids are special, from "added_tokens": exactly <pad>, <s>, </s> at 0, 1, 2.
+    private static func specialTokens(_ value: JSONValue?, tokens: [String]) throws(FileProblem) -> [Bool] {
+        guard case .array(let added)? = value else {
             throw FileProblem("\"added_tokens\" is missing or not an array")
         }
         var isSpecial = [Bool](repeating: false, count: tokens.count)
@@ -212,7 +244,11 @@ extension BPETokenizer {
         for special in SpecialToken.allCases where !isSpecial[Int(special.id)] {
             throw FileProblem("\"added_tokens\" lacks the special token \(special.rawValue) with id \(special.id)")
         }
+        return isSpecial
+    }
 
+    /// Each token's bytes: a special as its UTF-8, any other token spelled in ByteLevel's byte characters.
+    private static func tokenBytes(_ tokens: [String], isSpecial: [Bool]) throws(FileProblem) -> [[UInt8]] {
         var tokenBytes: [[UInt8]] = []
         tokenBytes.reserveCapacity(tokens.count)
         for (id, token) in tokens.enumerated() {
@@ -227,8 +263,10 @@ extension BPETokenizer {
                        ?? "is empty"))
             }
         }
-        var idOfToken: [String: Int32] = [:]
-        for (id, token) in tokens.enumerated() { idOfToken[token] = Int32(id) }
+        return tokenBytes
+    }
+
+    private static func checkEveryByteIsAToken(_ tokenBytes: [[UInt8]], isSpecial: [Bool]) throws(FileProblem) {
         var singleBytes = Set<UInt8>()
         for id in tokenBytes.indices where !isSpecial[id] && tokenBytes[id].count == 1 { singleBytes.insert(tokenBytes[id][0]) }
         if singleBytes.count < 256 {
@@ -236,36 +274,46 @@ extension BPETokenizer {
             throw FileProblem("\"model.vocab\" lacks \(missing.count) of the 256 byte tokens, e.g. "
                 + jsonString(ByteLevel.string(for: [missing[0]])) + " (byte \(missing[0]))")
         }
+    }
 
-        // Merges, as "a b" or ["a", "b"].
-        guard case .array(let mergeValues)? = model["merges"] else {
+    /// "model.merges" in rank order, each a pair of tokens whose concatenation is a token too.
+    private static func merges(_ value: JSONValue?, tokens: [String]) throws(FileProblem) -> [Merge] {
+        var idOfToken: [String: Int32] = [:]
+        for (id, token) in tokens.enumerated() { idOfToken[token] = Int32(id) }
+        guard case .array(let mergeValues)? = value else {
             throw FileProblem("\"model.merges\" is missing or not an array")
         }
         var merges: [Merge] = []
         merges.reserveCapacity(mergeValues.count)
         for (rank, value) in mergeValues.enumerated() {
-            let parts: [String]
-            switch value {
-            case .string(let text):
-                parts = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            case .array(let items):
-                parts = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
-                guard parts.count == items.count else {
-                    throw FileProblem("\"model.merges[\(rank)]\" must hold two strings, found \(value)")
-                }
-            default:
-                throw FileProblem("\"model.merges[\(rank)]\" must be \"a b\" or [\"a\", \"b\"], found \(value)")
-            }
-            guard parts.count == 2 else {
-                throw FileProblem("\"model.merges[\(rank)]\" must name exactly two tokens, found \(value)")
-            }
+            let parts = try mergeParts(value, rank: rank)
             for part in parts + [parts[0] + parts[1]] where idOfToken[part] == nil {
                 throw FileProblem("\"model.merges[\(rank)]\" (\(parts[0]) \(parts[1])): \(jsonString(part)) is not in \"model.vocab\"")
             }
             merges.append(Merge(left: idOfToken[parts[0]]!, right: idOfToken[parts[1]]!,
                                 result: idOfToken[parts[0] + parts[1]]!))
         }
-        return BPETokenizer(tokenBytes: tokenBytes, isSpecial: isSpecial, merges: merges)
+        return merges
+    }
+
+    /// The two tokens of one merge, written as "a b" or ["a", "b"].
+    private static func mergeParts(_ value: JSONValue, rank: Int) throws(FileProblem) -> [String] {
+        let parts: [String]
+        switch value {
+        case .string(let text):
+            parts = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        case .array(let items):
+            parts = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+            guard parts.count == items.count else {
+                throw FileProblem("\"model.merges[\(rank)]\" must hold two strings, found \(value)")
+            }
+        default:
+            throw FileProblem("\"model.merges[\(rank)]\" must be \"a b\" or [\"a\", \"b\"], found \(value)")
+        }
+        guard parts.count == 2 else {
+            throw FileProblem("\"model.merges[\(rank)]\" must name exactly two tokens, found \(value)")
+        }
+        return parts
     }
 
     private static func checkPreTokenizer(_ value: JSONValue?) throws(FileProblem) {
