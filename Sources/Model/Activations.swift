@@ -93,6 +93,9 @@ public final class LlamaActivations {
 
     public init(config: LlamaConfig, B: Int, T: Int, training: Bool) {
         precondition(B > 0 && T > 0, "activations need at least one sequence of one token")
+        precondition(
+            Self.floatCount(config: config, B: B, T: T, training: training) != nil,
+            "activations for \(B)×\(T) tokens of this model have more floats than an Int can count")
         let N = B * T
         capacityB = B
         capacityT = T
@@ -104,6 +107,31 @@ public final class LlamaActivations {
         losses = FloatBuffer(count: N, category: .activations)
         gradients = training ? ActivationGradients(B: B, T: T, config: config) : nil
         rope = RopeTable(maxPositions: T, headDim: config.headDim, theta: config.ropeTheta)
+    }
+
+    /// How many floats activations of B sequences of T tokens hold, counted with overflow checks
+    /// before anything is allocated: nil if the count overflows an `Int` (or a size is not positive).
+    public static func floatCount(config: LlamaConfig, B: Int, T: Int, training: Bool) -> Int? {
+        guard B > 0, T > 0, config.nLayers >= 0, config.nHeads > 0 else { return nil }
+        let C = config.dim, H = config.hiddenDim, V = config.vocabSize, L = config.nLayers
+        guard let N = checkedProduct([B, T]),
+              let KV = checkedProduct([config.nKVHeads, C / config.nHeads]),
+              let NC = checkedProduct([N, C]), let NKV = checkedProduct([N, KV]), let NH = checkedProduct([N, H])
+        else { return nil }
+        // Per layer: 5 (N, C), 2 (N), 2 (N, KV), probs (B, NH, T, T), 3 (N, H).
+        let layer = checkedSum([
+            checkedProduct([5, NC]), checkedProduct([2, N]), checkedProduct([2, NKV]),
+            checkedProduct([B, config.nHeads, T, T]), checkedProduct([3, NH]),
+        ])
+        // residual (L + 1)·(N, C), final norm (N, C) and (N), logits (N, V), losses (N).
+        let saved = checkedSum([
+            checkedProduct([L + 1, NC]), checkedProduct([L, layer ?? -1]), NC, N, checkedProduct([N, V]), N,
+        ])
+        // Gradients: 4 (N, C), 2 (N, KV), 3 (N, H), scores (T, T).
+        let gradients = training
+            ? checkedSum([checkedProduct([4, NC]), checkedProduct([2, NKV]), checkedProduct([3, NH]), checkedProduct([T, T])])
+            : 0
+        return checkedSum([saved, gradients])
     }
 
     /// Bytes held for the forward pass's saved tensors and for the backward pass's gradients.

@@ -16,30 +16,14 @@ extension Llama {
     public static let weightsFile = "model.safetensors"
     public static let shardIndexFile = "model.safetensors.index.json"
 
-    /// Reads a model directory, checking every tensor's presence and shape.
+    /// Reads a model directory. `CheckpointCheck` first proves config.json valid and every
+    /// tensor present with the shape it implies, so nothing is allocated for a bad directory.
     public static func load(from directory: URL) throws -> Llama {
-        let config = try readConfig(from: directory)
-        let model = Llama(config: config)
-        let files = try weightFiles(in: directory)
-        var fileOf: [String: SafeTensorsFile] = [:]
-        for file in files {
-            for name in file.names {
-                if name.hasSuffix("rotary_emb.inv_freq") { continue }  // older checkpoints store RoPE's table
-                if name == "lm_head.weight", config.tiedEmbeddings { continue }
-                guard model.layout.slot(named: name) != nil else {
-                    throw CheckpointError(path: file.path, problem: "unexpected tensor \"\(name)\": not part of a Llama with this config.json")
-                }
-                fileOf[name] = file
-            }
-        }
+        let check = try CheckpointCheck(directory: directory)
+        let model = Llama(config: check.config)
         for slot in model.layout.slots {
-            guard let file = fileOf[slot.name], let info = file.tensors[slot.name] else {
-                throw CheckpointError(path: files[0].path, problem: "missing tensor \"\(slot.name)\" (shape \(slot.shape))")
-            }
-            guard info.shape == slot.shape else {
-                throw CheckpointError(path: file.path, problem: "tensor \"\(slot.name)\" has shape \(info.shape), config.json implies \(slot.shape)")
-            }
-            try file.copyFloats(slot.name, into: .init(start: model.parameters.pointer + slot.offset, count: slot.count))
+            let destination = UnsafeMutableBufferPointer(start: model.parameters.pointer + slot.offset, count: slot.count)
+            try check.fileOf[slot.name]?.copyFloats(slot.name, into: destination)
         }
         return model
     }
@@ -69,25 +53,6 @@ extension Llama {
              values: UnsafeBufferPointer(start: parameters.pointer + slot.offset, count: slot.count))
         }
         try SafeTensorsWriter.write(tensors, metadata: ["format": "pt"], to: directory.appendingPathComponent(Self.weightsFile))
-    }
-
-    private static func weightFiles(in directory: URL) throws -> [SafeTensorsFile] {
-        let single = directory.appendingPathComponent(weightsFile)
-        if FileManager.default.fileExists(atPath: single.path) { return [try SafeTensorsFile(contentsOf: single)] }
-        let index = directory.appendingPathComponent(shardIndexFile)
-        guard let data = FileManager.default.contents(atPath: index.path) else {
-            throw CheckpointError(path: directory.path, problem: "holds neither \(weightsFile) nor \(shardIndexFile)")
-        }
-        guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let weightMap = json["weight_map"] as? [String: String] else {
-            throw CheckpointError(path: index.path, problem: "is not a shard index: expected an object with a \"weight_map\" of tensor name to file")
-        }
-        return try Set(weightMap.values).sorted().map { name in
-            guard !name.contains("/") else {
-                throw CheckpointError(path: index.path, problem: "shard \"\(name)\" must be a file name inside the model directory")
-            }
-            return try SafeTensorsFile(contentsOf: directory.appendingPathComponent(name))
-        }
     }
 }
 

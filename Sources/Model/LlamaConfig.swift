@@ -53,15 +53,40 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
     /// Width of the key and value projections' outputs.
     public var kvDim: Int { nKVHeads * headDim }
 
-    /// Every reason this configuration cannot be computed, as messages naming the key.
+    /// The largest sizes accepted from a config.json, generous for a CPU trainer and far below
+    /// what would overflow an `Int` when multiplied out: every buffer sized from a valid config
+    /// (parameters, gradients, activations of a bounded batch) is countable without overflow.
+    public enum Limits {
+        /// hidden_size, intermediate_size, num_attention_heads, num_key_value_heads and
+        /// max_position_embeddings: 2^20 = 1,048,576 each.
+        public static let dimension = 1 << 20
+        /// num_hidden_layers: 1,024.
+        public static let layers = 1 << 10
+        /// vocab_size: 2^22 = 4,194,304.
+        public static let vocabulary = 1 << 22
+        /// All parameters together: 2^34 = 17,179,869,184 floats (64 GiB in fp32).
+        public static let parameters = 1 << 34
+    }
+
+    /// The keys that size buffers, with their values, in config.json order.
+    var sizes: [(key: String, value: Int, limit: Int)] {
+        [
+            ("hidden_size", dim, Limits.dimension), ("intermediate_size", hiddenDim, Limits.dimension),
+            ("num_hidden_layers", nLayers, Limits.layers), ("num_attention_heads", nHeads, Limits.dimension),
+            ("num_key_value_heads", nKVHeads, Limits.dimension), ("vocab_size", vocabSize, Limits.vocabulary),
+            ("max_position_embeddings", maxSeqLen, Limits.dimension),
+        ]
+    }
+
+    /// Every reason this configuration cannot be computed, as messages naming the key and its value.
     public func problems() -> [String] {
         var problems: [String] = []
-        for (key, value) in [
-            ("hidden_size", dim), ("intermediate_size", hiddenDim), ("num_hidden_layers", nLayers),
-            ("num_attention_heads", nHeads), ("num_key_value_heads", nKVHeads), ("vocab_size", vocabSize),
-            ("max_position_embeddings", maxSeqLen),
-        ] where value <= 0 {
-            problems.append("\(key) must be a positive integer, got \(value)")
+        for (key, value, limit) in sizes {
+            if value <= 0 {
+                problems.append("\(key) must be a positive integer, got \(value)")
+            } else if value > limit {
+                problems.append("\(key) \(value) exceeds the limit of \(limit)")
+            }
         }
         if nHeads > 0, dim % nHeads != 0 {
             problems.append("hidden_size (\(dim)) must be divisible by num_attention_heads (\(nHeads))")
@@ -72,9 +97,37 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
         if nHeads > 0, dim % nHeads == 0, headDim % 2 != 0 {
             problems.append("the head dimension hidden_size / num_attention_heads = \(headDim) must be even for RoPE")
         }
-        if !(normEps > 0) { problems.append("rms_norm_eps must be positive, got \(normEps)") }
-        if !(ropeTheta > 0) { problems.append("rope_theta must be positive, got \(ropeTheta)") }
+        if !(normEps > 0) || !normEps.isFinite { problems.append("rms_norm_eps must be positive and finite, got \(normEps)") }
+        if !(ropeTheta > 0) || !ropeTheta.isFinite { problems.append("rope_theta must be positive and finite, got \(ropeTheta)") }
+        if problems.isEmpty {
+            let keys = "hidden_size \(dim), intermediate_size \(hiddenDim), num_hidden_layers \(nLayers), "
+                + "num_key_value_heads \(nKVHeads), vocab_size \(vocabSize), tie_word_embeddings \(tiedEmbeddings)"
+            if let count = checkedParameterCount {
+                if count > Limits.parameters {
+                    problems.append("\(keys) imply \(count) parameters, above the limit of \(Limits.parameters)")
+                }
+            } else {
+                problems.append("\(keys) imply more parameters than an Int can count")
+            }
+        }
         return problems
+    }
+
+    /// The number of parameters of the full model, counted with overflow checks: nil if it
+    /// overflows an `Int` (or a size is negative). Equals `ParameterLayout(config:).count`.
+    ///
+    /// V·C + L·(2C + 2C² + 2·KV·C + 3·C·H) + C (+ V·C for an untied head).
+    public var checkedParameterCount: Int? {
+        guard dim > 0, nHeads > 0, nKVHeads > 0, hiddenDim > 0, nLayers > 0, vocabSize > 0 else { return nil }
+        let C = dim, H = hiddenDim, L = nLayers, V = vocabSize
+        guard let KV = checkedProduct([nKVHeads, C / nHeads]),
+              let embedding = checkedProduct([V, C]),
+              let attention = checkedSum([checkedProduct([2, C, C]), checkedProduct([2, KV, C])]),
+              let mlp = checkedProduct([3, C, H]),
+              let layer = checkedSum([2 * C, attention, mlp]),
+              let layers = checkedProduct([L, layer])
+        else { return nil }
+        return checkedSum([embedding, layers, C, tiedEmbeddings ? 0 : embedding])
     }
 
     enum CodingKeys: String, CodingKey {
@@ -178,4 +231,28 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
         try c.encodeIfPresent(bosTokenID, forKey: .bosTokenID)
         try c.encodeIfPresent(eosTokenID, forKey: .eosTokenID)
     }
+}
+
+/// The product of `factors`, or nil if it overflows an `Int` or a factor is negative.
+public func checkedProduct(_ factors: [Int]) -> Int? {
+    var product = 1
+    for factor in factors {
+        guard factor >= 0 else { return nil }
+        let (result, overflow) = product.multipliedReportingOverflow(by: factor)
+        guard !overflow else { return nil }
+        product = result
+    }
+    return product
+}
+
+/// The sum of `terms`, or nil if any term is nil or the sum overflows an `Int`.
+public func checkedSum(_ terms: [Int?]) -> Int? {
+    var sum = 0
+    for term in terms {
+        guard let term else { return nil }
+        let (result, overflow) = sum.addingReportingOverflow(term)
+        guard !overflow else { return nil }
+        sum = result
+    }
+    return sum
 }

@@ -21,13 +21,21 @@ public struct ParameterLayout: Sendable {
     /// The projections whose fp32 weights are in the buffer.
     public let storedProjections: Set<ProjectionSite>
 
+    ///
+    /// Computes names, shapes and offsets only, allocating no parameter buffer, so a checkpoint can
+    /// be checked against it first. The config must have no `problems()`: they bound the sizes, so
+    /// every offset (summed here with overflow checks) fits an `Int`.
     public init(config: LlamaConfig, storedProjections: Set<ProjectionSite> = Set(ProjectionSite.allCases)) {
+        precondition(config.problems().isEmpty, config.problems().joined(separator: "; "))
         let C = config.dim
         var slots: [TensorSlot] = []
         var offset = 0
         func add(_ name: String, _ shape: [Int]) {
             slots.append(TensorSlot(name: name, shape: shape, offset: offset))
-            offset += shape.reduce(1, *)
+            guard let end = checkedSum([offset, checkedProduct(shape)]) else {
+                preconditionFailure("the offset of \(name) \(shape) overflows an Int")
+            }
+            offset = end
         }
         func addProjection(_ site: ProjectionSite, layer: Int) {
             guard storedProjections.contains(site) else { return }

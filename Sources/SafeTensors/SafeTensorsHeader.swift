@@ -18,10 +18,33 @@ struct SafeTensorsHeader {
     let dataStart: Int
 
     init(parsing file: UnsafeRawBufferPointer, path: String) throws {
-        func failure(_ problem: String, tensor: String? = nil) -> SafeTensorsError {
+        let failure = Failure(path: path)
+        let headerLength = try Self.headerLength(of: file, failure)
+        let header = UnsafeRawBufferPointer(rebasing: file[8..<(8 + headerLength)])
+        let entries = try Self.jsonObject(in: header, failure)
+        let (metadata, unordered) = try Self.metadataAndTensors(of: entries, failure)
+        let ordered = Self.inBufferOrder(unordered)
+        let dataLength = file.count - 8 - headerLength
+        try Self.requireSizes(of: ordered, within: dataLength, failure)
+        try Self.requireTiling(of: ordered.map(\.info), dataLength: dataLength, failure)
+
+        self.tensors = ordered.map(\.info)
+        self.metadata = metadata
+        self.dataStart = 8 + headerLength
+    }
+
+    /// Builds errors about one file, optionally naming the tensor at fault.
+    private struct Failure {
+        let path: String
+        func callAsFunction(_ problem: String, tensor: String? = nil) -> SafeTensorsError {
             SafeTensorsError(path: path, tensor: tensor, problem)
         }
+    }
 
+    // MARK: Steps
+
+    /// The declared header length: inside the file, under `maxLength`, not zero.
+    private static func headerLength(of file: UnsafeRawBufferPointer, _ failure: Failure) throws -> Int {
         guard file.count >= 8 else {
             throw failure(
                 "the file is \(file.count) bytes, shorter than the 8-byte header length that starts "
@@ -38,15 +61,19 @@ struct SafeTensorsHeader {
                 "header length \(declared) exceeds the \(Self.maxLength)-byte limit "
                     + "— the file is corrupt or not a safetensors file")
         }
-        let headerLength = Int(declared)
-        guard headerLength > 0 else {
+        guard declared > 0 else {
             throw failure("header length is 0; expected a JSON object describing the tensors")
         }
-        let header = UnsafeRawBufferPointer(rebasing: file[8..<(8 + headerLength)])
+        return Int(declared)
+    }
+
+    /// The header's entries: it must be UTF-8 JSON holding one object.
+    private static func jsonObject(
+        in header: UnsafeRawBufferPointer, _ failure: Failure
+    ) throws -> [String: JSONValue] {
         if let offset = Self.firstInvalidUTF8(header) {
             throw failure("header is not valid UTF-8 (bad byte at header offset \(offset))")
         }
-
         let (parsed, syntaxError) = JSONValue.parse(Data(header))
         guard let parsed else {
             throw failure("header is not valid JSON" + (syntaxError.map { " (\($0))" } ?? ""))
@@ -56,23 +83,40 @@ struct SafeTensorsHeader {
                 "header is \(parsed.kind); expected a JSON object mapping tensor names to "
                     + "{\"dtype\", \"shape\", \"data_offsets\"}")
         }
+        return entries
+    }
 
+    /// `__metadata__` and every tensor entry (with the byte count its dtype and shape need), by name.
+    private static func metadataAndTensors(
+        of entries: [String: JSONValue], _ failure: Failure
+    ) throws -> (metadata: [String: String], tensors: [(info: TensorInfo, byteCount: Int)]) {
         var metadata: [String: String] = [:]
-        var unordered: [(info: TensorInfo, byteCount: Int)] = []
+        var tensors: [(info: TensorInfo, byteCount: Int)] = []
         for (name, value) in entries.sorted(by: { $0.key < $1.key }) {
             if name == "__metadata__" {
                 metadata = try Self.metadata(value, failure: { failure($0) })
             } else {
-                unordered.append(try Self.tensor(name, value, failure: { failure($0, tensor: name) }))
+                tensors.append(try Self.tensor(name, value, failure: { failure($0, tensor: name) }))
             }
         }
+        return (metadata, tensors)
+    }
 
-        let dataLength = file.count - 8 - headerLength
-        let ordered = unordered.sorted {
+    /// Tensors in data-buffer order: by offsets, ties by name.
+    private static func inBufferOrder(
+        _ tensors: [(info: TensorInfo, byteCount: Int)]
+    ) -> [(info: TensorInfo, byteCount: Int)] {
+        tensors.sorted {
             ($0.info.dataOffsets.lowerBound, $0.info.dataOffsets.upperBound, $0.info.name)
                 < ($1.info.dataOffsets.lowerBound, $1.info.dataOffsets.upperBound, $1.info.name)
         }
-        for (info, byteCount) in ordered {
+    }
+
+    /// Each tensor's bytes lie inside the data buffer and are exactly as many as its dtype and shape need.
+    private static func requireSizes(
+        of tensors: [(info: TensorInfo, byteCount: Int)], within dataLength: Int, _ failure: Failure
+    ) throws {
+        for (info, byteCount) in tensors {
             let offsets = info.dataOffsets
             let written = "data_offsets [\(offsets.lowerBound), \(offsets.upperBound)]"
             guard offsets.upperBound <= dataLength else {
@@ -87,11 +131,15 @@ struct SafeTensorsHeader {
                     tensor: info.name)
             }
         }
+    }
 
-        // Every byte of the buffer belongs to exactly one tensor: no overlaps, no holes.
+    /// Every byte of the buffer belongs to exactly one tensor: no overlaps, no holes.
+    private static func requireTiling(
+        of ordered: [TensorInfo], dataLength: Int, _ failure: Failure
+    ) throws {
         var end = 0
         var previous: TensorInfo?
-        for (info, _) in ordered {
+        for info in ordered {
             let offsets = info.dataOffsets
             if offsets.lowerBound < end, let previous {
                 throw failure(
@@ -111,10 +159,6 @@ struct SafeTensorsHeader {
                 "data buffer has a hole: its last \(dataLength - end) bytes (\(end)..<\(dataLength)) "
                     + "belong to no tensor")
         }
-
-        self.tensors = ordered.map(\.info)
-        self.metadata = metadata
-        self.dataStart = 8 + headerLength
     }
 
     /// Reads the `__metadata__` object: string keys to string values (null counts as empty).
