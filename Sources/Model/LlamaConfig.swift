@@ -99,6 +99,12 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
         }
         if !(normEps > 0) || !normEps.isFinite { problems.append("rms_norm_eps must be positive and finite, got \(normEps)") }
         if !(ropeTheta > 0) || !ropeTheta.isFinite { problems.append("rope_theta must be positive and finite, got \(ropeTheta)") }
+        for (key, id) in [("bos_token_id", bosTokenID), ("eos_token_id", eosTokenID)] {
+            // Token ids are Int32 in batches; an id beyond vocab_size is tolerated (it is never produced).
+            if let id, !(0...Int(Int32.max)).contains(id) {
+                problems.append("\(key) \(id) is not a token id: expected 0 to \(Int32.max)")
+            }
+        }
         if problems.isEmpty {
             let keys = "hidden_size \(dim), intermediate_size \(hiddenDim), num_hidden_layers \(nLayers), "
                 + "num_key_value_heads \(nKVHeads), vocab_size \(vocabSize), tie_word_embeddings \(tiedEmbeddings)"

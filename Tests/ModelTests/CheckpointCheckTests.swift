@@ -63,6 +63,14 @@ struct CheckpointCheckTests {
         expectRefused(directory, mentions: ["config.json", "num_hidden_layers 2147483648", "limit"])
     }
 
+    @Test("An eos_token_id beyond Int32 (which would trap as a token) is refused, naming the key and the value")
+    func hugeEndOfSequence() throws {
+        let (_, directory) = try savedModel()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try rewriteConfig(in: directory) { $0["eos_token_id"] = 1 << 62 }
+        expectRefused(directory, mentions: ["config.json", "eos_token_id 4611686018427387904"])
+    }
+
     @Test("Sizes each within their limit but too many parameters together are refused, naming the keys")
     func tooManyParameters() {
         let config = LlamaConfig(dim: 1 << 16, hiddenDim: 1 << 18, nLayers: 1024, nHeads: 1 << 10, vocabSize: 1 << 20, maxSeqLen: 16)
