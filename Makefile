@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWEEP := .build/release/sweep
 
-.PHONY: setup build release test unit-test smoke-test sweep-test reliability-test reports-test consistency test-slurm sweep reproduce base bench bench-peer parity parity-setup clean
+.PHONY: setup build release test unit-test smoke-test sweep-test reliability-test fuzz-test front-doors-test reports-test consistency test-slurm sweep reproduce base bench bench-peer parity parity-setup clean
 
 ## setup: install the missing system packages (apt-get, non-interactive, idempotent; run as root or with sudo)
 setup:
@@ -30,7 +30,7 @@ release: setup
 ## test: unit tests (debug build, tiny sizes), then end-to-end checks of the release binary, then the
 ## seed-consistency check of experiments/consistency.toml on the committed base model (a fresh database),
 ## then a small grid as a Slurm job array on a real one-node Slurm started on loopback
-test: unit-test smoke-test sweep-test reliability-test reports-test consistency test-slurm
+test: unit-test smoke-test sweep-test reliability-test fuzz-test front-doors-test reports-test consistency test-slurm
 
 unit-test: setup
 	$(SWIFT) test
@@ -44,6 +44,16 @@ sweep-test: release
 ## reliability-test: bad experiment, model and data files, SIGKILL mid-sweep, concurrent sweeps, unwritable paths
 reliability-test: release
 	bash Tests/reliability.sh $(SWEEP)
+
+## fuzz-test: a few hundred mutated sweep files, config.json, tokenizer.json and safetensors files through
+## the binary: each ends in a clean exit with an Error: line (no signal, no trap, no hang)
+fuzz-test: release
+	python3 Tests/fuzz.py $(SWEEP)
+
+## front-doors-test: one configuration as `sweep finetune` flags and as a one-run sweep file trains
+## bit-identical adapters with the same trainable parameter count, for targets all too; help examples run
+front-doors-test: release
+	bash Tests/front-doors.sh $(SWEEP)
 
 ## reports-test: sweep report on the committed results/runs.sqlite reproduces the committed reports and
 ## results/FINDINGS.md byte for byte

@@ -24,7 +24,7 @@ public enum ModelDirectory {
         }
     }
 
-    private static func existing(_ path: String) throws {
+    static func existing(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw BadInput("\(path): no such model directory (a directory with config.json and model.safetensors)")
@@ -33,8 +33,14 @@ public enum ModelDirectory {
 }
 
 extension ModelDirectory {
-    /// Checks the directory without loading its weights: it exists and its config.json is readable.
+    /// Checks the directory without loading its weights: config.json is valid, and every tensor of
+    /// the safetensors headers has the shape config.json implies.
     public static func check(_ path: String) throws {
-        _ = try config(path)
+        try existing(path)
+        do {
+            _ = try Llama.inspect(directory: URL(fileURLWithPath: path))
+        } catch let error as CustomStringConvertible {
+            throw BadInput("cannot load the model: \(error.description)")
+        }
     }
 }
