@@ -4,7 +4,7 @@ import Reports
 
 /// results/base.md: the base model's loss curve, benchmark scores beside their floors, tokens, time, size.
 /// Rendered from the files `sweep base` writes beside the model, so it can be redone without training.
-enum BaseReport {
+public enum BaseReport {
     /// The tasks in the article's order, with the names its table uses.
     static let tasks = [
         ("truthful-mc1", "TruthfulQA MC1 analogue"), ("truthful-mc2", "TruthfulQA MC2 analogue"),
@@ -13,7 +13,7 @@ enum BaseReport {
         ("heldout-loss", "held-out loss, Alpaca analogue (nats/token)"),
     ]
 
-    static func write(modelDirectory: String, to path: String) throws {
+    public static func write(modelDirectory: String, to path: String) throws {
         let directory = URL(fileURLWithPath: modelDirectory)
         let recipe = try BaseRecord.read(BaseRecord.Recipe.self, from: directory.appendingPathComponent(BaseRecord.recipeFile))
         let training = try BaseRecord.read(BaseRecord.Training.self, from: directory.appendingPathComponent(BaseRecord.trainingFile))
