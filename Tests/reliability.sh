@@ -82,7 +82,7 @@ test $status = 2 && grep -q "bad/rank-zero.toml:5: grid.rank" bad/two.out && ! g
 refused() {
     check "$1" bash -c '
         "$sweep" "$1" --db refused.sqlite --out refused > refused.out 2>&1; status=$?; cat refused.out
-        test $status = 1 && grep -qE -- "$2" refused.out && test ! -e refused.sqlite' _ "$2" "$3"
+        test $status = 2 && grep -qE -- "$2" refused.out && test ! -e refused.sqlite' _ "$2" "$3"
 }
 model() {  # model NAME EDIT: a copy of the base with EDIT run inside it, and a grid on it
     rm -rf "$1" && cp -r base "$1" && (cd "$1" && eval "$2")

@@ -1,5 +1,4 @@
 import Foundation
-import Sweeps
 import Reports
 
 /// results/base.md: the base model's loss curve, benchmark scores beside their floors, tokens, time, size.
