@@ -39,15 +39,6 @@ extension BPETokenizer {
         }
         return frequencyOfPiece
     }
-
-    /// Ordered so that the min-heap pops the highest count first, then the smallest (left, right).
-    struct PairCandidate: Comparable {
-        var count: Int
-        var key: UInt64
-        static func < (a: PairCandidate, b: PairCandidate) -> Bool {
-            a.count != b.count ? a.count > b.count : a.key < b.key
-        }
-    }
 }
 
 /// Two adjacent ids, and their `pairKey`.
@@ -55,6 +46,16 @@ private struct Pair {
     var key: UInt64
     var left: Int32 { Int32(truncatingIfNeeded: key >> 32) }
     var right: Int32 { Int32(truncatingIfNeeded: key & 0xFFFF_FFFF) }
+}
+
+/// A pair in the heap with its count when pushed; ordered so that the min-heap pops the highest count
+/// first, then the smallest (left, right).
+private struct PairCandidate: Comparable {
+    var count: Int
+    var key: UInt64
+    static func < (a: PairCandidate, b: PairCandidate) -> Bool {
+        a.count != b.count ? a.count > b.count : a.key < b.key
+    }
 }
 
 /// The vocabulary being learned: specials, then byte b at id `specials.count` + b, then merge results.
@@ -97,7 +98,7 @@ private struct PairStatistics {
     private var frequencies: [Int] = []
     private var pairCounts: [UInt64: Int] = [:]
     private var wordsWithPair: [UInt64: [Int32]] = [:]
-    private var queue = BinaryHeap<BPETokenizer.PairCandidate>()
+    private var queue = BinaryHeap<PairCandidate>()
     /// Pairs popped once: merged, or refused because the result would spell a special.
     private var done: Set<UInt64> = []
     /// The replacement that last rewrote each word, so a word listed twice for a pair is rewritten once.
@@ -120,7 +121,7 @@ private struct PairStatistics {
                 wordsWithPair[key, default: []].append(Int32(index))
             }
         }
-        for (key, count) in pairCounts { queue.push(BPETokenizer.PairCandidate(count: count, key: key)) }
+        for (key, count) in pairCounts { queue.push(PairCandidate(count: count, key: key)) }
     }
 
     /// The most frequent pair not popped before, or nil when no pair is left.
@@ -128,7 +129,7 @@ private struct PairStatistics {
         while let top = queue.pop() {
             let count = pairCounts[top.key] ?? 0
             if count != top.count {
-                if count > 0 { queue.push(BPETokenizer.PairCandidate(count: count, key: top.key)) }
+                if count > 0 { queue.push(PairCandidate(count: count, key: top.key)) }
                 continue
             }
             guard count > 0, !done.contains(top.key) else { continue }
@@ -147,7 +148,7 @@ private struct PairStatistics {
             replace(pair, with: result, inWord: index)
         }
         for key in increased {
-            if let count = pairCounts[key], count > 0 { queue.push(BPETokenizer.PairCandidate(count: count, key: key)) }
+            if let count = pairCounts[key], count > 0 { queue.push(PairCandidate(count: count, key: key)) }
         }
     }
 

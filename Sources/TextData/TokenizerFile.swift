@@ -68,32 +68,45 @@ extension BPETokenizer {
     // MARK: - Writing
 
     func tokenizerJSON() -> String {
-        var out = """
+        """
             {
               "version": "1.0",
               "truncation": null,
               "padding": null,
-              "added_tokens": [
 
-            """
+            """ + addedTokensJSON() + Self.pipelineJSON + modelJSON() + "}\n"
+    }
+
+    /// The specials, as `tokenizers` writes added tokens.
+    private func addedTokensJSON() -> String {
+        var out = "  \"added_tokens\": [\n"
         let specialIDs = isSpecial.indices.filter { isSpecial[$0] }
         for (n, id) in specialIDs.enumerated() {
             out += "    {\"id\": \(id), \"content\": \(jsonString(token(at: id))), \"single_word\": false, "
                 + "\"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}"
             out += n + 1 < specialIDs.count ? ",\n" : "\n"
         }
-        out += """
-              ],
-              "normalizer": null,
-              "pre_tokenizer": {
-                "type": "Sequence",
-                "pretokenizers": [
-                  {"type": "Digits", "individual_digits": true},
-                  {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true}
-                ]
-              },
-              "post_processor": null,
-              "decoder": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true},
+        return out + "  ],\n"
+    }
+
+    /// No normalizer, the Digits + ByteLevel pre-tokenizer, no post-processor and the ByteLevel decoder.
+    private static let pipelineJSON = """
+          "normalizer": null,
+          "pre_tokenizer": {
+            "type": "Sequence",
+            "pretokenizers": [
+              {"type": "Digits", "individual_digits": true},
+              {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true}
+            ]
+          },
+          "post_processor": null,
+          "decoder": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true},
+
+        """
+
+    /// The BPE model: vocab in id order, merges in rank order, as pairs.
+    private func modelJSON() -> String {
+        var out = """
               "model": {
                 "type": "BPE",
                 "dropout": null,
@@ -115,8 +128,7 @@ extension BPETokenizer {
             out += "      [\(jsonString(token(at: Int(merge.left)))), \(jsonString(token(at: Int(merge.right))))]"
             out += rank + 1 < merges.count ? ",\n" : "\n"
         }
-        out += "    ]\n  }\n}\n"
-        return out
+        return out + "    ]\n  }\n"
     }
 
     // MARK: - Reading
