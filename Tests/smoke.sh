@@ -111,8 +111,8 @@ assert summary[\"tokens\"] > 0 and summary[\"losses\"][-1] < summary[\"losses\"]
 
 mkdir -p "$work/broken" && cp "$work/a/config.json" "$work/broken/"
 head -c 500 "$work/a/model.safetensors" > "$work/broken/model.safetensors"
-check "a truncated checkpoint is a clear error (exit 1, names the file)" bash -c '
-"$1" score --model "$2" --ids 1,2 2>&1; test $? -eq 1' _ "$sweep" "$work/broken"
+check "a truncated checkpoint is a clear error (exit 2, names the file)" bash -c '
+"$1" score --model "$2" --ids 1,2 2>&1; test $? -eq 2' _ "$sweep" "$work/broken"
 grep -q "model.safetensors: header length .* runs past the end of the file" "$work/out" \
     || { failed=$((failed + 1)); echo "FAIL  the truncation message names the file and the problem"; }
 
