@@ -323,6 +323,12 @@ def main():
     for index in range(args.inputs):
         kind = kinds[index % len(kinds)]
         description, data = MUTATORS[kind](rng, good[kind])
+        if rng.random() < 0.25:  # one input in four stacks a second mutation, when the first left it parseable
+            try:
+                second, twice = MUTATORS[kind](rng, data)
+                description, data = f"{description}; {second}", twice
+            except (ValueError, KeyError, IndexError, TypeError, AttributeError, struct.error):
+                pass
         directory = os.path.join(work, "inputs", f"{index:04d}-{kind}")
         os.makedirs(directory)
         if kind == "sweep":
