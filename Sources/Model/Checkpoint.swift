@@ -22,8 +22,11 @@ extension Llama {
         let check = try CheckpointCheck(directory: directory)
         let model = Llama(config: check.config)
         for slot in model.layout.slots {
+            guard let file = check.fileOf[slot.name] else {  // the check proved every slot present
+                throw CheckpointError(path: directory.path, problem: "missing tensor \"\(slot.name)\"")
+            }
             let destination = UnsafeMutableBufferPointer(start: model.parameters.pointer + slot.offset, count: slot.count)
-            try check.fileOf[slot.name]?.copyFloats(slot.name, into: destination)
+            try file.copyFloats(slot.name, into: destination)
         }
         return model
     }
