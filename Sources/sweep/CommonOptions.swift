@@ -22,7 +22,7 @@ struct ComputeOptions: ParsableArguments {
 func parseIDs(_ text: String, vocabSize: Int) throws -> [Int32] {
     let ids = try TokenFile.parseIDs(text, source: "--ids")
     if let bad = ids.first(where: { Int($0) >= vocabSize }) {
-        throw ValidationError("--ids: token id \(bad) is outside the model's vocabulary (0..<\(vocabSize))")
+        throw BadInput("--ids: token id \(bad) is outside the model's vocabulary (0..<\(vocabSize))")
     }
     return ids
 }

@@ -35,7 +35,7 @@ struct Generate: ParsableCommand {
         try compute.apply()
         let llama = try adapterOptions.attach(to: ModelDirectory.load(model), capacityRows: ModelDirectory.config(model).maxSeqLen)
         let (prompt, encoding) = try input.tokens(model: model, vocabSize: llama.config.vocabSize)
-        guard !prompt.isEmpty else { throw ValidationError("the prompt needs at least one token") }
+        guard !prompt.isEmpty else { throw BadInput("the prompt needs at least one token") }
         let stop = llama.config.eosTokenID.map(Int32.init)
         let generated = llama.generateGreedy(prompt: prompt, maxNewTokens: maxNew, stop: stop)
         let text = encoding.map { input.text! + $0.decode(generated) }

@@ -30,9 +30,9 @@ struct Score: ParsableCommand {
         try compute.apply()
         let llama = try adapterOptions.attach(to: ModelDirectory.load(model), capacityRows: ModelDirectory.config(model).maxSeqLen)
         let (tokens, _) = try input.tokens(model: model, vocabSize: llama.config.vocabSize)
-        guard tokens.count >= 2 else { throw ValidationError("the input has \(tokens.count) token(s); scoring needs at least two") }
+        guard tokens.count >= 2 else { throw BadInput("the input has \(tokens.count) token(s); scoring needs at least two") }
         guard tokens.count <= llama.config.maxSeqLen else {
-            throw ValidationError("the input has \(tokens.count) tokens, more than the model's max_position_embeddings (\(llama.config.maxSeqLen))")
+            throw BadInput("the input has \(tokens.count) tokens, more than the model's max_position_embeddings (\(llama.config.maxSeqLen))")
         }
         let logprobs = llama.logProbabilities(of: tokens)
         if json { return try printJSON(Output(ids: tokens, logprobs: logprobs)) }
