@@ -42,8 +42,9 @@ test "$(sqlite3 runs.sqlite "select count(*) from metrics where name in ('"'"'fa
 test "$(sqlite3 runs.sqlite "select count(distinct run_id) from curves")" = 8 &&
 test "$(sqlite3 runs.sqlite "select count(*) from metrics where name = '"'"'peak-memory-bytes'"'"' and value > 0")" = 8'
 
+cp runs.sqlite runs-before-second.sqlite
 "$sweep" grid.toml --db runs.sqlite --out results >second.log 2>&1
-check "a second invocation trains nothing" bash -c '! grep -q ": started" second.log && grep -q "0 to train" second.log'
+check "a second invocation trains nothing, says so, and leaves the database byte for byte" bash -c '! grep -q ": started" second.log && grep -q "nothing to train" second.log && cmp runs.sqlite runs-before-second.sqlite'
 
 victim=$(sqlite3 runs.sqlite "select id from runs order by id limit 1")
 sqlite3 runs.sqlite "pragma foreign_keys = on; delete from runs where id = '$victim'"
@@ -57,7 +58,7 @@ check "sweep report from the database alone is byte-identical, here and elsewher
 mkdir -p elsewhere && cp runs.sqlite elsewhere/ && cd elsewhere && "$1" report tiny-grid --db runs.sqlite --out r >/dev/null && diff -r ../results r' _ "$sweep"
 
 check "sweep check passes: spreads within tolerance and seed 1 replays bit for bit" "$sweep" check grid.toml --db runs.sqlite
-sed 's/heldout-loss = 0.5/heldout-loss = 0.0/' grid.toml > strict.toml
+sed 's/heldout-loss = 0.5/heldout-loss = 0.0/; s/name = "tiny-grid"/name = "strict"/' grid.toml > strict.toml
 check "sweep check exits 1 on a spread beyond its tolerance" bash -c '
 "$1" check strict.toml --db runs.sqlite > strict.out 2>&1; test $? = 1 && grep -q VIOLATION strict.out' _ "$sweep"
 
