@@ -50,7 +50,7 @@ let package = Package(
         // The results store: runs, metrics and loss curves in SQLite through GRDB.
         .target(name: "ResultsStore", dependencies: ["Vocabulary", .product(name: "GRDB", package: "GRDB.swift")]),
         // Markdown tables and SVG charts rendered from stored runs, byte for byte repeatable.
-        .target(name: "Reports"),
+        .target(name: "Reports", dependencies: ["Vocabulary"]),
         // The pipeline: experiment files → plans with run ids → scheduling → execution (worker processes
         // or a Slurm array) → the results store → reports and findings.
         .target(name: "Sweeps", dependencies: [

@@ -45,7 +45,7 @@ trainable_from_worker() {
     python3 -c 'import json, sys
 for line in open(sys.argv[1]):
     message = json.loads(line)
-    if "outcome" in message: print(message["outcome"]["_0"]["trainable_parameters"])' "$1"
+    if "outcome" in message: print(message["outcome"]["trainable_parameters"])' "$1"
 }
 
 check "q,v: both doors train" door_pair qv "q,v" '["q", "v"]'

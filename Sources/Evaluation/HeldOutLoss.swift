@@ -7,9 +7,6 @@ import TextData
 /// training loop would report on the same tokens. The standard error is the ratio estimator's
 /// (delta method): examples differ in length, and the loss is a ratio of two sums over them.
 public enum HeldOutLoss {
-    /// Its name among the benchmark scores.
-    public static let taskName = MetricName.heldoutLoss.rawValue
-
     public static func measure(model: any LanguageModel, examples: [TokenizedRequest]) -> TaskScore {
         let results = model.logLikelihoods(tokenized: examples)
         let losses = results.map { -$0.logProbability }

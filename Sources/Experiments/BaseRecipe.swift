@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 import TOMLKit
 
 /// The base model's pretraining recipe (experiments/base.toml): the world's seed, the corpus mix, the
@@ -49,7 +50,7 @@ public struct BaseRecipe: Sendable, Equatable {
         "training": [
             "batch": .integer(\.batch, minimum: 1), "accumulation": .integer(\.accumulation, minimum: 1),
             "steps": .integer(\.steps, minimum: 1), "lr": .real(\.lr, minimum: 1e-9),
-            "warmup": .integer(\.warmup, minimum: 0), "schedule": .choice(\.schedule, ["constant", "cosine", "linear"]),
+            "warmup": .integer(\.warmup, minimum: 0), "schedule": .choice(\.schedule, ScheduleShape.allCases.map(\.rawValue)),
             "min_lr_factor": .real(\.minimumLRFactor, minimum: 0), "weight_decay": .real(\.weightDecay, minimum: 0),
             "clip": .real(\.clip, minimum: 0), "seed": .unsigned(\.seed),
         ],

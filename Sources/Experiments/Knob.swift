@@ -12,8 +12,6 @@ public enum Knob: String, CaseIterable, Sendable, Hashable, Codable {
     case evalLimit = "eval_limit"
     case seed
 
-    /// The names a `targets` list may hold: projections and the groups attention, mlp and all.
-    public static var targetNames: [String] { ProjectionSite.targetNames }
 
     enum Kind {
         case integer(minimum: Int)
@@ -97,7 +95,6 @@ public enum Knob: String, CaseIterable, Sendable, Hashable, Codable {
         }
     }
 
-    /// "an integer ≥ 1", "a number in [0, 1)", … as a phrase for tables: the knob's type and range.
     /// "an integer ≥ 1", "a number in [0, 1)", "one of adamw, sgd", … for error messages.
     public var expected: String {
         switch kind {

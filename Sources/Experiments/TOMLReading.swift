@@ -98,8 +98,8 @@ struct TOMLReader {
             throw fail(key, "expected \(Knob.targets.expected), got \(Self.describe(value))")
         }
         guard !names.isEmpty else { throw fail(key, "expected \(Knob.targets.expected), got []") }
-        for name in names where !Knob.targetNames.contains(name) {
-            throw fail(key, "unknown target '\(name)'" + suggestionSuffix(for: name, among: Knob.targetNames))
+        for name in names where !ProjectionSite.targetNames.contains(name) {
+            throw fail(key, "unknown target '\(name)'" + suggestionSuffix(for: name, among: ProjectionSite.targetNames))
         }
         return names
     }

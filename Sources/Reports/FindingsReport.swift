@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// What results/FINDINGS.md is rendered from: every finding with its arms' runs and its evaluated
 /// expectations, and the whole suite's totals. Plain values; the caller evaluates the findings.
 public struct FindingsReportInput: Sendable {
@@ -104,9 +106,9 @@ public enum FindingsReport {
     /// The metrics of an arm table, with their row titles.
     static let rows: [(metric: String, title: String)] = [
         ("suite", "benchmark average")] + ScoreColumns.scores + [
-        ("peak-memory-bytes", "peak memory (ledger)"),
-        ("peak-rss-bytes", "peak RSS (process)"),
-        ("wall-seconds", "training time"),
+        (MetricName.peakMemoryBytes.rawValue, "peak memory (ledger)"),
+        (MetricName.peakRSSBytes.rawValue, "peak RSS (process)"),
+        (MetricName.wallSeconds.rawValue, "training time"),
         ("trainable-parameters", "trainable parameters"),
     ]
 
@@ -231,7 +233,7 @@ public enum FindingsReport {
     /// Each benchmark's mean ± std across the arms, and the average: where the arms differ, at a glance.
     static func scoreChart(_ finding: FindingSection) -> SVGChart? {
         guard finding.arms.count > 1 else { return nil }
-        let metrics = [("suite", "benchmark average")] + ScoreColumns.scores.filter { $0.metric != "heldout-loss" }
+        let metrics = [("suite", "benchmark average")] + ScoreColumns.scores.filter { $0.metric != MetricName.heldoutLoss.rawValue }
         let series = metrics.compactMap { metric, title -> SVGChart.Series? in
             let points = finding.arms.enumerated().compactMap { index, arm -> SVGChart.Point? in
                 guard let summary = Summary(arm.runs.compactMap { $0[metric] }) else { return nil }

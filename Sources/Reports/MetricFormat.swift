@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// How a metric's numbers are shown, chosen from its key.
 enum MetricFormat {
     /// A benchmark score or a loss: three decimals.
@@ -50,18 +52,11 @@ enum MetricFormat {
 /// The columns of the scores table, in the article's order.
 enum ScoreColumns {
     /// Benchmark and loss columns: shown as mean ± std over seeds.
-    static let scores: [(metric: String, title: String)] = [
-        ("truthful-mc1", "TruthfulQA MC1"),
-        ("truthful-mc2", "TruthfulQA MC2"),
-        ("causative", "BLiMP causative"),
-        ("facts", "MMLU global facts"),
-        ("arith-2ds", "arithmetic 2ds"),
-        ("arith-4ds", "arithmetic 4ds"),
-        ("heldout-loss", "held-out loss"),
-    ]
+    static let scores: [(metric: String, title: String)] =
+        BenchmarkTask.allCases.map { ($0.rawValue, $0.articleName) } + [(MetricName.heldoutLoss.rawValue, "held-out loss")]
     /// Resource columns: shown as the mean over seeds.
     static let resources: [(metric: String, title: String)] = [
-        ("peak-memory-bytes", "peak memory"),
-        ("wall-seconds", "time"),
+        (MetricName.peakMemoryBytes.rawValue, "peak memory"),
+        (MetricName.wallSeconds.rawValue, "time"),
     ]
 }

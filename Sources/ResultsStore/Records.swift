@@ -1,7 +1,6 @@
 import Foundation
 @_exported import Vocabulary
 
-
 /// The knobs of a run that get their own columns, so that `sqlite3` can filter and group by them.
 ///
 /// The whole configuration is stored besides, as JSON; these are copies of its most-queried fields.

@@ -110,8 +110,8 @@ public final class ResultsStore: Sendable {
         experiment: ExperimentRecord,
         runs: [(id: String, knobs: RunKnobs, configurationJSON: String, axisValuesJSON: String)]
     ) throws {
+        if try isRegistered(experiment: experiment, runs: runs.map { ($0.id, $0.axisValuesJSON) }) { return }
         let axesJSON = try Self.json(experiment.axes)
-        if try isRegistered(experiment: experiment, axesJSON: axesJSON, runs: runs.map { ($0.id, $0.axisValuesJSON) }) { return }
         try write { db in
             try db.execute(
                 sql: """
@@ -247,11 +247,8 @@ public final class ResultsStore: Sendable {
     /// Whether registering would change nothing: the experiment is stored as given (its time aside),
     /// linked to exactly these runs in this order with these axis values, and every run exists.
     public func isRegistered(experiment: ExperimentRecord, runs: [(id: String, axisValuesJSON: String)]) throws -> Bool {
-        try isRegistered(experiment: experiment, axesJSON: try Self.json(experiment.axes), runs: runs)
-    }
-
-    private func isRegistered(experiment: ExperimentRecord, axesJSON: String, runs: [(id: String, axisValuesJSON: String)]) throws -> Bool {
-        try read { db in
+        let axesJSON = try Self.json(experiment.axes)
+        return try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM experiments WHERE name = ?", arguments: [experiment.name]),
                 row["purpose"] == experiment.purpose, row["source_path"] == experiment.sourcePath,
                 row["source_text"] == experiment.sourceText, row["metric"] == experiment.metric,

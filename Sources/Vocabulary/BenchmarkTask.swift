@@ -19,6 +19,18 @@ public enum BenchmarkTask: String, CaseIterable, Codable, Sendable, CustomString
 
     public var description: String { rawValue }
 
+    /// The article's name of the score this task stands for.
+    public var articleName: String {
+        switch self {
+        case .truthfulMC1: "TruthfulQA MC1"
+        case .truthfulMC2: "TruthfulQA MC2"
+        case .causative: "BLiMP causative"
+        case .facts: "MMLU global facts"
+        case .arith2ds: "arithmetic 2ds"
+        case .arith4ds: "arithmetic 4ds"
+        }
+    }
+
     /// "truthful-mc1,facts" → the tasks, in the order given; "all" is every task.
     public static func parseList(_ text: String) throws(BenchmarkError) -> [BenchmarkTask] {
         let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

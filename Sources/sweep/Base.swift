@@ -64,7 +64,10 @@ struct Base: ParsableCommand {
         var parameters = Pretraining.Parameters(
             batchSize: recipe.batch, sequenceLength: recipe.sequenceLength, steps: recipe.steps, learningRate: Float(recipe.lr))
         parameters.accumulation = recipe.accumulation
-        parameters.schedule = ScheduleShape(rawValue: recipe.schedule)!
+        guard let schedule = ScheduleShape(rawValue: recipe.schedule) else {
+            throw BadInput("\(self.recipe): training.schedule: expected one of \(ScheduleShape.allCases.map(\.rawValue).joined(separator: ", ")), got \(recipe.schedule)")
+        }
+        parameters.schedule = schedule
         parameters.warmupSteps = recipe.warmup
         parameters.minimumLearningRateFactor = Float(recipe.minimumLRFactor)
         parameters.weightDecay = Float(recipe.weightDecay)

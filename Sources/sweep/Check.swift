@@ -31,10 +31,11 @@ struct Check: ParsableCommand {
     @Option(help: "Runs to train at once (default: the number of cores).") var jobs = ProcessInfo.processInfo.activeProcessorCount
 
     func run() throws {
-        let scratch = try db == nil ? Self.temporaryCopy(of: ExperimentSession.defaultDatabase) : nil
+        let scratch: URL? = db == nil ? try Self.temporaryCopy(of: ExperimentSession.defaultDatabase) : nil
         defer { if let scratch { try? FileManager.default.removeItem(at: scratch.deletingLastPathComponent()) } }
-        guard let session = try ExperimentSession.open(
-            paths: [file], database: db ?? scratch!.path, allowLarge: false, reportDirectory: nil).first else { return }
+        let database = scratch?.path ?? db ?? ExperimentSession.defaultDatabase
+        guard let session = try ExperimentSession.open(paths: [file], database: database, allowLarge: false, reportDirectory: nil).first
+        else { return }
         guard !session.file.check.maxSpread.isEmpty || session.file.check.reproduceSeed != nil else {
             throw BadInput("\(file): no [check] table: give reproduce_seed and/or [check.max_spread]")
         }

@@ -76,9 +76,9 @@ struct Eval: ParsableCommand {
             floor: floor, heldOut: heldout.set, heldOutLimit: limit)
         if json { return try printJSON(report) }
         printTable(results: results, floor: floorResults)
-        if let entry = report.tasks[HeldOutLoss.taskName] {
+        if let entry = report.tasks[MetricName.heldoutLoss.rawValue] {
             let floorCell = entry.floor.map { String(format: "  %.3f", $0.score.score) } ?? ""
-            print(HeldOutLoss.taskName.padding(toLength: 22, withPad: " ", startingAt: 0)
+            print(MetricName.heldoutLoss.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)
                   + String(format: "%.3f ± %.3f", entry.result.score.score, entry.result.score.stderr).padding(toLength: 16, withPad: " ", startingAt: 0)
                   + String(format: "%5d", entry.result.score.n) + floorCell)
         }

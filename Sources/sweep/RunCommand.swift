@@ -83,7 +83,7 @@ struct RunCommand: ParsableCommand {
             The results come from the database as it is (committed results/runs.sqlite on a fresh clone), \
             which this sweep left untouched. To train every run again, give a new database: \
             sweep \(files.joined(separator: " ")) --db \(fresh) --jobs \(jobs) --out /tmp/reports \
-            (about \(formatDuration(seconds / Double(jobs))) on this machine's recorded run times).
+            (about \(formatDuration(seconds / Double(jobs))) at the runs' recorded times).
             """)
     }
 

@@ -282,6 +282,27 @@ func temporaryDirectory() throws -> URL {
         #expect(try store.statusCounts(experiment: "rank-sweep") == StatusCounts(pending: 1, failed: 1))
     }
 
+    @Test func registeringTheSameExperimentAgainWritesNothing() throws {
+        let store = try ResultsStore.inMemory()
+        try store.register(experiment: experiment(), runs: registrations(2))
+        let first = try #require(try store.experiment(named: "rank-sweep")?.updatedAt)
+
+        try store.register(experiment: experiment(), runs: registrations(2))
+
+        #expect(try store.experiment(named: "rank-sweep")?.updatedAt == first)
+        #expect(try store.isRegistered(experiment: experiment(), runs: registrations(2).map { ($0.id, $0.axisValuesJSON) }))
+    }
+
+    @Test func anExperimentWithAnotherRunListIsNotRegisteredYet() throws {
+        let store = try ResultsStore.inMemory()
+        try store.register(experiment: experiment(), runs: registrations(2))
+        var edited = experiment()
+        edited.purpose = "another purpose"
+
+        #expect(try !store.isRegistered(experiment: experiment(), runs: registrations(3).map { ($0.id, $0.axisValuesJSON) }))
+        #expect(try !store.isRegistered(experiment: edited, runs: registrations(2).map { ($0.id, $0.axisValuesJSON) }))
+    }
+
     @Test func releasingDeadWorkersReturnsOnlyTheirRunsToPending() throws {
         let store = try ResultsStore.inMemory()
         try store.register(experiment: experiment(), runs: registrations(4))

@@ -145,6 +145,11 @@ struct WorkerMessageTests {
         }
     }
 
+    @Test func aMessageIsOneObjectNamedByItsKind() throws {
+        let line = String(decoding: try WorkerMessage.progress(WorkerProgress(step: 1, total: 2, loss: 3, tokensPerSecond: 4)).line(), as: UTF8.self)
+        #expect(line == #"{"progress":{"loss":3,"step":1,"tokens_per_second":4,"total":2}}"# + "\n")
+    }
+
     @Test func aLineThatIsNoMessageIsIgnored() {
         #expect(WorkerMessage.decode(line: Data("warning: something".utf8)) == nil)
     }

@@ -34,9 +34,9 @@ struct GridFixture {
 
 /// Runs in-process: each run's outcome is what `outcome` makes of its configuration, or a failure.
 struct FakeLauncher: RunLauncher {
-    var result: @Sendable (LaunchRequest) -> LaunchResult
+    var result: @Sendable (RunEntry) -> LaunchResult
 
-    func launch(_ run: LaunchRequest, started: @escaping @Sendable (any RunHandle) -> Void,
+    func launch(_ run: RunEntry, threads: Int, started: @escaping @Sendable (any RunHandle) -> Void,
                 progress: @escaping @Sendable (WorkerProgress) -> Void) -> LaunchResult {
         started(FakeHandle())
         progress(WorkerProgress(step: 1, total: 1, loss: 1, tokensPerSecond: 1))

@@ -11,14 +11,14 @@ public struct WorkerLauncher: RunLauncher {
         self.executablePath = executablePath
     }
 
-    public func launch(_ run: LaunchRequest, started: @escaping @Sendable (any RunHandle) -> Void,
+    public func launch(_ run: RunEntry, threads: Int, started: @escaping @Sendable (any RunHandle) -> Void,
                        progress: @escaping @Sendable (WorkerProgress) -> Void) -> LaunchResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executablePath)
         process.arguments = ["worker", "--base", run.baseDirectory, "--config", run.configuration.canonicalJSON,
-                             "--threads", "\(run.threads)"]
+                             "--threads", "\(threads)"]
         var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_NUM_THREADS"] = "\(run.threads)"
+        environment["OPENBLAS_NUM_THREADS"] = "\(threads)"
         process.environment = environment
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output

@@ -6,6 +6,26 @@ public enum WorkerMessage: Codable, Equatable, Sendable {
     case progress(WorkerProgress)
     case outcome(RunOutcome)
 
+    /// `{"progress": {…}}` or `{"outcome": {…}}`.
+    private enum CodingKeys: String, CodingKey { case progress, outcome }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let progress = try container.decodeIfPresent(WorkerProgress.self, forKey: .progress) {
+            self = .progress(progress)
+        } else {
+            self = .outcome(try container.decode(RunOutcome.self, forKey: .outcome))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .progress(let progress): try container.encode(progress, forKey: .progress)
+        case .outcome(let outcome): try container.encode(outcome, forKey: .outcome)
+        }
+    }
+
     /// The message as one line of JSON, newline included.
     public func line() throws -> Data {
         var data = try jsonEncoder().encode(self)

@@ -20,8 +20,7 @@ public enum FineTuneData {
     static func read(_ data: String, modelDirectory: String, encoding: TextEncoding) throws -> [InstructionExample] {
         let url = URL(fileURLWithPath: data)
         if InstructionSet.Builtin(rawValue: data) != nil, !FileManager.default.fileExists(atPath: data) {
-            let records = try RunData.load(dataset: data, baseDirectory: modelDirectory).set.trainRecords
-            return records.map { InstructionExample(prompt: encoding.encode($0.prompt), response: encoding.encodeContinuation($0.response)) }
+            return try RunData.load(dataset: data, baseDirectory: modelDirectory).trainingExamples(limit: nil)
         }
         guard let bytes = FileManager.default.contents(atPath: url.path) else { throw BadInput("\(data): cannot be read") }
         if isAlpaca(bytes) {

@@ -29,7 +29,7 @@ public enum SuiteEvaluation {
             }
             let examples = set.heldOutRecords.prefix(heldOutLimit ?? .max)
                 .map { $0.request(tokenizer: tokenizer, eos: model.config.eosTokenID.map(Int32.init)) }
-            report.add(HeldOutLoss.taskName, score: HeldOutLoss.measure(model: language, examples: Array(examples)),
+            report.add(MetricName.heldoutLoss.rawValue, score: HeldOutLoss.measure(model: language, examples: Array(examples)),
                        floor: unigram.map { HeldOutLoss.measure(model: $0, examples: Array(examples)) })
         }
         return (results, floorResults, report)

@@ -113,10 +113,10 @@ public struct ExperimentSession {
 
     /// The runs for a `SweepRunner`, labelled by their axis values (prefixed by the experiment's name
     /// when a sweep runs several files).
-    public func entries(prefixed: Bool) -> [SweepRunner.PlannedEntry] {
+    public func entries(prefixed: Bool) -> [RunEntry] {
         plan.runs.map {
-            SweepRunner.PlannedEntry(id: $0.id, configuration: $0.run.configuration,
-                                     label: prefixed ? "\(file.name) \(label($0.run))" : label($0.run), baseDirectory: file.base)
+            RunEntry(id: $0.id, configuration: $0.run.configuration, baseDirectory: file.base,
+                     label: prefixed ? "\(file.name) \(label($0.run))" : label($0.run))
         }
     }
 

@@ -1,16 +1,14 @@
 import Foundation
 import Reports
+import Vocabulary
 
 /// results/base.md: the base model's loss curve, benchmark scores beside their floors, tokens, time, size.
 /// Rendered from the files `sweep base` writes beside the model, so it can be redone without training.
 public enum BaseReport {
     /// The tasks in the article's order, with the names its table uses.
-    static let tasks = [
-        ("truthful-mc1", "TruthfulQA MC1 analogue"), ("truthful-mc2", "TruthfulQA MC2 analogue"),
-        ("causative", "BLiMP causative analogue"), ("facts", "MMLU global facts analogue"),
-        ("arith-2ds", "arithmetic 2ds"), ("arith-4ds", "arithmetic 4ds"),
-        ("heldout-loss", "held-out loss, Alpaca analogue (nats/token)"),
-    ]
+    static let tasks: [(metric: String, title: String)] = BenchmarkTask.allCases.map {
+        ($0.rawValue, $0.articleName + ([.arith2ds, .arith4ds].contains($0) ? "" : " analogue"))
+    } + [(MetricName.heldoutLoss.rawValue, "held-out loss, Alpaca analogue (nats/token)")]
 
     public static func write(modelDirectory: String, to path: String) throws {
         let directory = URL(fileURLWithPath: modelDirectory)

@@ -3,16 +3,23 @@ import Experiments
 /// Executes one claimed run somewhere and says how it ended: `WorkerLauncher` starts a worker
 /// process; tests use a launcher that runs in-process.
 public protocol RunLauncher: Sendable {
-    func launch(_ run: LaunchRequest, started: @escaping @Sendable (any RunHandle) -> Void,
+    func launch(_ run: RunEntry, threads: Int, started: @escaping @Sendable (any RunHandle) -> Void,
                 progress: @escaping @Sendable (WorkerProgress) -> Void) -> LaunchResult
 }
 
-/// A run to execute: its id, configuration and base model.
-public struct LaunchRequest: Sendable {
+/// A run to execute: its id, configuration and base model, and the label progress lines give it.
+public struct RunEntry: Sendable {
     public var id: String
     public var configuration: RunConfiguration
     public var baseDirectory: String
-    public var threads: Int
+    public var label: String
+
+    public init(id: String, configuration: RunConfiguration, baseDirectory: String, label: String) {
+        self.id = id
+        self.configuration = configuration
+        self.baseDirectory = baseDirectory
+        self.label = label
+    }
 }
 
 /// A launched run that the sweep may stop (Ctrl-C).

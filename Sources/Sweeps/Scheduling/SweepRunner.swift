@@ -14,18 +14,15 @@ public final class SweepRunner: @unchecked Sendable {
     let experiments: [String]
     let jobs: Int
     let threadsPerJob: Int
-    /// Run id → configuration, for the runs this sweep may claim.
-    let configurations: [String: RunConfiguration]
-    let labels: [String: String]
-    /// Run id → the base model's directory.
-    let baseDirectories: [String: String]
+    /// Run id → the run, for the runs this sweep may claim.
+    let entries: [String: RunEntry]
 
     /// BLAS threads per worker: one, so a run's numbers never depend on --jobs (RunCommand's help says why).
     public static let threadsPerRun = 1
 
     private let lock = NSLock()
     private var running: [String: any RunHandle] = [:]
-    private var progress: [String: (step: Int, total: Int, loss: Double, tokensPerSecond: Double)] = [:]
+    private var progress: [String: WorkerProgress] = [:]
     private var lastPrinted = Date.distantPast
     private var interrupted = false
     private let started = Date()
@@ -35,30 +32,13 @@ public final class SweepRunner: @unchecked Sendable {
     private var toTrain = 0
 
     public init(store: ResultsStore, launcher: any RunLauncher = WorkerLauncher(), experiments: [String], jobs: Int,
-                threadsPerJob: Int = SweepRunner.threadsPerRun, runs: [PlannedEntry]) {
+                threadsPerJob: Int = SweepRunner.threadsPerRun, runs: [RunEntry]) {
         self.store = store
         self.launcher = launcher
         self.experiments = experiments
         self.jobs = jobs
         self.threadsPerJob = threadsPerJob
-        configurations = Dictionary(runs.map { ($0.id, $0.configuration) }, uniquingKeysWith: { a, _ in a })
-        labels = Dictionary(runs.map { ($0.id, $0.label) }, uniquingKeysWith: { a, _ in a })
-        baseDirectories = Dictionary(runs.map { ($0.id, $0.baseDirectory) }, uniquingKeysWith: { a, _ in a })
-    }
-
-    /// A run the sweep may claim, with the label progress lines give it.
-    public struct PlannedEntry: Sendable {
-        public var id: String
-        public var configuration: RunConfiguration
-        public var label: String
-        public var baseDirectory: String
-
-        public init(id: String, configuration: RunConfiguration, label: String, baseDirectory: String) {
-            self.id = id
-            self.configuration = configuration
-            self.label = label
-            self.baseDirectory = baseDirectory
-        }
+        entries = Dictionary(runs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     public struct Summary: Sendable, Equatable {
@@ -157,14 +137,13 @@ public final class SweepRunner: @unchecked Sendable {
     /// One claimed run, launched and followed to its recorded outcome.
     private func execute(_ claimed: RunRecord, index: Int, of total: Int) {
         let id = claimed.id
-        let label = labels[id] ?? id
-        guard let configuration = configurations[id], let baseDirectory = baseDirectories[id] else {
+        guard let entry = entries[id] else {
             try? store.fail(runID: id, error: "claimed a run that is not in this plan", step: nil, curve: [])
             return
         }
+        let label = entry.label
         let begun = Date()
-        let request = LaunchRequest(id: id, configuration: configuration, baseDirectory: baseDirectory, threads: threadsPerJob)
-        let finished = launcher.launch(request, started: { handle in
+        let finished = launcher.launch(entry, threads: threadsPerJob, started: { handle in
             self.lock.lock(); self.running[id] = handle; self.runStarted[id] = Date(); self.lock.unlock()
             printProgress("[\(index)/\(total)] \(label): started (run \(id))")
         }, progress: { step in self.report(step, id: id) })
@@ -212,7 +191,7 @@ public final class SweepRunner: @unchecked Sendable {
     /// A progress line at most every few seconds, for all running workers at once.
     private func report(_ step: WorkerProgress, id: String) {
         lock.lock()
-        progress[id] = (step.step, step.total, step.loss, step.tokensPerSecond)
+        progress[id] = step
         let due = Date().timeIntervalSince(lastPrinted) >= Self.progressInterval
         if due { lastPrinted = Date() }
         let snapshot = progress
@@ -222,16 +201,16 @@ public final class SweepRunner: @unchecked Sendable {
 
     static let progressInterval = 5.0
 
-    private func printStatus(_ snapshot: [String: (step: Int, total: Int, loss: Double, tokensPerSecond: Double)]) {
+    private func printStatus(_ snapshot: [String: WorkerProgress]) {
         let parts = snapshot.sorted { $0.key < $1.key }.map { id, p in
-            "\(labels[id] ?? id): step \(p.step)/\(p.total) loss \(String(format: "%.4f", p.loss)) \(String(format: "%.0f", p.tokensPerSecond)) tok/s"
+            "\(entries[id]?.label ?? id): step \(p.step)/\(p.total) loss \(String(format: "%.4f", p.loss)) \(String(format: "%.0f", p.tokensPerSecond)) tok/s"
         }
         printProgress("  " + parts.joined(separator: "  |  ") + "  (sweep \(sweepStatus(snapshot)))")
     }
 
     /// "3/9 runs, 2m10s elapsed, eta 4m30s": finished runs' mean time (or, before any finishes, the running
     /// runs' pace) over what is left, shared by the jobs.
-    private func sweepStatus(_ snapshot: [String: (step: Int, total: Int, loss: Double, tokensPerSecond: Double)]) -> String {
+    private func sweepStatus(_ snapshot: [String: WorkerProgress]) -> String {
         lock.lock(); defer { lock.unlock() }
         let now = Date()
         var remaining = 0.0
