@@ -154,7 +154,10 @@ sed 's/name = "long"/name = "worker-kill"/; s/train_examples = 160/train_example
 "$sweep" worker-kill.toml --db worker-kill.sqlite --out worker-kill --jobs 1 > worker-kill.log 2>&1 &
 parent=$!
 has_worker() { pgrep -P $parent > /dev/null; }
-wait_for 60 has_worker && sleep 1
+# Killed as soon as it exists: a worker loads the base and the data before it trains, and sends its
+# outcome only at the end, so the kill lands inside its run whatever the machine's load. (Waiting a
+# fixed second instead let a run of one second finish first on a busy machine.)
+wait_for 60 has_worker
 victim=$(pgrep -P $parent | head -1)
 kill -KILL "$victim"; wait $parent; status=$?
 check "SIGKILL of a worker (pid $victim): its run is recorded failed with the signal, the sweep goes on to the end" bash -c '
