@@ -30,7 +30,7 @@ release: setup
 ## test: unit tests (debug build, tiny sizes), then end-to-end checks of the release binary, then the
 ## seed-consistency check of experiments/consistency.toml on the committed base model (a fresh database),
 ## then a small grid as a Slurm job array on a real one-node Slurm started on loopback
-test: unit-test smoke-test sweep-test reliability-test fuzz-test front-doors-test reports-test consistency test-slurm
+test: unit-test smoke-test sweep-test reliability-test fuzz-test front-doors-test examples-test reports-test consistency test-slurm
 
 unit-test: setup
 	$(SWIFT) test
@@ -50,8 +50,13 @@ reliability-test: release
 fuzz-test: release
 	python3 Tests/fuzz.py $(SWEEP)
 
+## examples-test: every command of README.md and of `sweep help <command>`, as written, on a tiny model
+## (the Slurm ones run in test-slurm, on its cluster)
+examples-test: release
+	python3 Tests/examples.py $(SWEEP)
+
 ## front-doors-test: one configuration as `sweep finetune` flags and as a one-run sweep file trains
-## bit-identical adapters with the same trainable parameter count, for targets all too; help examples run
+## bit-identical adapters with the same trainable parameter count, for targets all too
 front-doors-test: release
 	bash Tests/front-doors.sh $(SWEEP)
 

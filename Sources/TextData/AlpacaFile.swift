@@ -167,6 +167,7 @@ public enum AlpacaFile {
 
     static func write(_ text: String, to url: URL) throws(AlpacaFileError) {
         do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url, options: .atomic)
         } catch {
             throw AlpacaFileError(file: url.path, problem: "cannot be written (\(error.localizedDescription))")

@@ -40,6 +40,17 @@ extension BPETokenizer {
         try Data(config.utf8).write(to: directory.appendingPathComponent("tokenizer_config.json"), options: .atomic)
     }
 
+    /// The files `savePretrained` writes into a model directory.
+    public static let pretrainedFiles = ["tokenizer.json", "tokenizer_config.json"]
+
+    /// Removes the files `savePretrained` writes from `directory`: a model written there without a
+    /// tokenizer (byte-level ids) must not pick up one left by an earlier model.
+    public static func removePretrained(from directory: URL) throws {
+        for name in pretrainedFiles where FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) {
+            try FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
+    }
+
     /// Reads a tokenizer.json file, or the tokenizer.json inside a directory.
     ///
     /// Merges may be written as pairs (`["a", "b"]`) or as strings (`"a b"`). The file must describe this

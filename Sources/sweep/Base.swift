@@ -19,7 +19,8 @@ struct Base: ParsableCommand {
             its unigram floors) to --out. `make base` runs it; `sweep base --report-only` re-renders \
             the report from those files.
 
-              sweep base --recipe experiments/base.toml --out results/base --report results/base.md
+              sweep base --recipe experiments/base.toml --out results/base \\
+                --report results/base.md
             """)
 
     @Option(help: "The recipe (TOML).") var recipe = "experiments/base.toml"

@@ -15,35 +15,39 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure training speed: sgemm peak, tokens/s and model-FLOP utilisation (MFU).",
         discussion: """
-            Random-initialised models on random token batches (B × T, every position a target):
-            the base config (results/base/config.json, or its shape when absent) and a 3.4M-parameter
-            config (dim 256, 4 layers, 4 heads, intermediate 688, vocab 512), each with 1 BLAS thread
-            and with every core. Modes: full (every parameter, AdamW), lora (r=8, alpha=16, dropout
-            0.05 on q and v; AdamW on the adapter) and qlora (the same adapter over an NF4-dq base).
+            Random-initialised models on random token batches (B × T, every position a target): \
+            the base config (results/base/config.json, or its shape when absent) and a \
+            3.4M-parameter config (dim 256, 4 layers, 4 heads, intermediate 688, vocab 512), each \
+            with 1 BLAS thread and with every core. Modes: full (every parameter, AdamW), lora (r=8, \
+            alpha=16, dropout 0.05 on q and v; AdamW on the adapter) and qlora (the same adapter \
+            over an NF4-dq base).
 
-            The peak is the best sgemm GFLOP/s over the shapes a training step multiplies
-            (forward x·Wᵀ, input gradient dy·W, weight gradient dyᵀ·x of every projection), measured
-            with the same thread count just before the steps.
+            The peak is the best sgemm GFLOP/s over the shapes a training step multiplies (forward \
+            x·Wᵀ, input gradient dy·W, weight gradient dyᵀ·x of every projection), measured with \
+            the same thread count just before the steps.
 
-            Model FLOPs per token (T the sequence length, L layers, C the width; N counts the
-            weights of every matmul — q, k, v, o, gate, up, down of each layer and the LM head —
+            Model FLOPs per token (T the sequence length, L layers, C the width; N counts the \
+            weights of every matmul — q, k, v, o, gate, up, down of each layer and the LM head — \
             but not the embedding table, which is a lookup, nor the norms):
-              full:        6·N + 12·L·T·C   (forward 2N, input and weight gradients 4N; attention's
-                                             QKᵀ and PV over the full T×T matrix as computed: 4·L·T·C
-                                             forward, 8·L·T·C backward)
+              full:        6·N + 12·L·T·C
               lora, qlora: 4·N + 12·L·T·C + Σ 6·r·(in + out) over the adapted projections
-                           (frozen weights: forward and input gradient only; each adapter: forward
-                           2·r·(in+out), backward 4·r·(in+out))
-            MFU = model FLOPs per second ÷ peak. Dequantization, norms, softmax, the loss and the
-            optimizer count as overhead, not model FLOPs.
+            Full training: forward 2N, input and weight gradients 4N; attention's QKᵀ and PV over \
+            the full T×T matrix as computed, 4·L·T·C forward and 8·L·T·C backward. LoRA: the frozen \
+            weights take the forward and the input gradient only; each adapter 2·r·(in+out) \
+            forward and 4·r·(in+out) backward. MFU = model FLOPs per second ÷ peak. \
+            Dequantization, norms, softmax, the loss and the optimizer count as overhead, not \
+            model FLOPs.
 
-            Profiling: --steps N measures nothing itself. It builds the one cell chosen by --modes,
-            --configs and --threads (one value each), runs one warm-up step and then N steps, and
-            prints each step's loss (with its bit pattern, to compare runs bit for bit). No sgemm
-            peak, no timed loop: under a profiler, the difference between --steps 3 and --steps 1 is
-            two steady-state steps, set-up and warm-up cancelled out:
-              valgrind --tool=callgrind sweep bench --steps 3 --modes lora --configs 3.4m --threads 1
-            (Benchmarks/PROFILE.md: the commands, what valgrind needs, and the profiles.)
+            Profiling: --steps N measures nothing itself. It builds the one cell chosen by \
+            --modes, --configs and --threads (one value each), runs one warm-up step and then N \
+            steps, and prints each step's loss (with its bit pattern, to compare runs bit for bit). \
+            No sgemm peak, no timed loop: under a profiler, the difference between --steps 3 and \
+            --steps 1 is two steady-state steps, set-up and warm-up cancelled out. valgrind 3.19 \
+            needs a copy without debug information and a kernel without AVX-512 \
+            (Benchmarks/PROFILE.md):
+              strip -g -o sweep-nodebug "$(command -v sweep)"
+              OPENBLAS_CORETYPE=Haswell valgrind --tool=callgrind ./sweep-nodebug \\
+                bench --steps 3 --modes lora --configs base --threads 1
             """
     )
 

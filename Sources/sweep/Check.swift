@@ -17,7 +17,7 @@ struct Check: ParsableCommand {
             temporary copy of results/runs.sqlite, so the committed results stay as they are.
 
               sweep check experiments/consistency.toml
-              sweep check experiments/consistency.toml --db /tmp/consistency.sqlite --jobs 2
+              sweep check experiments/consistency.toml --db consistency.sqlite --jobs 2
 
               [check]
               reproduce_seed = 1

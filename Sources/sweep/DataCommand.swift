@@ -14,7 +14,8 @@ struct DataCommand: ParsableCommand {
             the files back through Lit-GPT's Alpaca prompt.
 
               sweep data alpaca --out data/alpaca.json
-              sweep data alpaca --split heldout --format jsonl --out data/alpaca-heldout.jsonl
+              sweep data alpaca --split heldout --format jsonl \\
+                --out data/alpaca-heldout.jsonl
             """)
 
     @Argument(help: "alpaca or lima.") var set: InstructionSet.Builtin

@@ -37,7 +37,8 @@ struct Finetune: ParsableCommand {
             writes them, plus lora_sweep.json with the run's metrics.
 
             The article's default, scaled down:
-              sweep finetune --model results/base --data alpaca --out /tmp/adapters/qv --rank 8 --alpha 16 --targets q,v --train-examples 64
+              sweep finetune --model results/base --data alpaca --out adapters/qv \\
+                --rank 8 --alpha 16 --targets q,v --train-examples 64
             """)
 
     @Option(help: "The base model directory.") var model: String

@@ -17,9 +17,9 @@ struct Pretrain: ParsableCommand {
             tokens at random offsets; the seed fixes initialisation and data order, so a run repeats \
             bit for bit. Progress goes to standard error, the --json summary to standard output.
 
-            A ~3M-parameter model:
-              sweep pretrain --text corpus.txt --dim 256 --layers 4 --heads 4 \\
-                --batch 8 --seq-len 128 --steps 500 --lr 1e-3 --warmup 50 --out models/base
+            A 0.2M-parameter model, in seconds:
+              sweep pretrain --text corpus.txt --dim 64 --layers 4 --heads 4 \\
+                --batch 8 --seq-len 64 --steps 200 --lr 3e-3 --warmup 20 --out models/base
             """)
 
     @Option(help: "UTF-8 text to train on, as byte ids.")
@@ -127,7 +127,11 @@ struct Pretrain: ParsableCommand {
             throw CommandError("training diverged at step \(summary.steps) (loss \(summary.finalLoss)); try a lower --lr")
         }
         try model.save(to: URL(fileURLWithPath: out))
-        try bpe?.savePretrained(to: URL(fileURLWithPath: out), modelMaxLength: modelConfig.maxSeqLen)
+        if let bpe {
+            try bpe.savePretrained(to: URL(fileURLWithPath: out), modelMaxLength: modelConfig.maxSeqLen)
+        } else {
+            try BPETokenizer.removePretrained(from: URL(fileURLWithPath: out))
+        }
         printProgress(String(format: "wrote %@: final loss %.4f, %.0f tokens/s, %.1f s", out, summary.finalLoss, summary.tokensPerSecond, summary.wallSeconds))
         if json { try printJSON(summary) }
     }

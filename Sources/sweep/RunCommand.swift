@@ -22,7 +22,7 @@ struct RunCommand: ParsableCommand {
 
               sweep experiments/alpha-rank.toml
               sweep experiments/alpha-rank.toml experiments/default.toml --jobs 2
-              sweep experiments/alpha-rank.toml --db /tmp/fresh.sqlite --out /tmp/reports
+              sweep experiments/alpha-rank.toml --db fresh.sqlite --out fresh-results
             """)
 
     @Argument(help: "Experiment files (TOML).") var files: [String]
@@ -129,7 +129,7 @@ struct Report: ParsableCommand {
             [finding]s (the article's findings with verdicts: experiments/f1…f9, `make reproduce`).
 
               sweep report                    # every experiment in results/runs.sqlite
-              sweep report alpha-rank --out /tmp/reports
+              sweep report alpha-rank --out reports
             """)
 
     @Argument(help: "Experiment names (default: all in the database).") var experiments: [String] = []

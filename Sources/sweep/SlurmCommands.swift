@@ -58,7 +58,7 @@ struct Shard: ParsableCommand {
     }
 }
 
-/// `sweep collect DIR`: shards into the database.
+/// `sweep collect DIR…`: shards into the database.
 struct Collect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Merge a Slurm submission's shards into the results database (safe to repeat).",
@@ -67,25 +67,39 @@ struct Collect: ParsableCommand {
             (`sbatch --array=0-(N-1)%K`) and waits for it, polling squeue, then collects; with --detach \
             it returns at once and this command collects later. Each run is recorded once however often \
             you collect; a task that died leaves no shard, and its run stays pending: submit again to \
-            send only what is still missing.
+            send only what is still missing. Submission directories are named <experiment>-<time> \
+            under --slurm-dir (default results/slurm).
 
-              sweep experiments/alpha-rank.toml --backend slurm --partition cpu --max-parallel 16 --time 0:20:00
-              sweep collect results/slurm/alpha-rank-20261129T230000Z --job 1234
+              sweep experiments/alpha-rank.toml --backend slurm --partition cpu \\
+                --max-parallel 16 --time 0:20:00 --detach
+              sweep collect results/slurm/alpha-rank-*
             """)
 
-    @Argument(help: "The submission directory (with plan.json and shards/).") var directory: String
+    @Argument(help: "Submission directories (each with plan.json and shards/).") var directories: [String]
     @Option(help: "The results database.") var db = ExperimentSession.defaultDatabase
-    @Option(help: "The array's job id, to report failed tasks' states and exit codes.") var job: String?
+    @Option(help: "The array's job id, to report failed tasks' states and exit codes (default: the id in the directory's job-id file).")
+    var job: String?
     @Option(help: "Directory for the refreshed report.") var out = "results"
+
+    func validate() throws {
+        if directories.isEmpty { throw ValidationError("name at least one submission directory") }
+        if job != nil && directories.count > 1 { throw ValidationError("--job names one array: give one directory with it") }
+    }
 
     func run() throws {
         let store: ResultsStore
         do { store = try ResultsStore(path: db) } catch { throw CommandError("\(error)") }
-        let url = URL(fileURLWithPath: directory)
-        printProgress(try SlurmArray.collect(url, store: store, job: job).description)
-        if let data = try? Data(contentsOf: url.appendingPathComponent(SlurmArray.planFile)),
-           let plan = try? JSONDecoder().decode(SlurmArray.PlanFile.self, from: data) {
-            printProgress("wrote \(try ReportBuilder.write(experiment: plan.experiment, store: store, to: out))")
+        var experiments: [String] = []
+        for directory in directories {
+            let url = URL(fileURLWithPath: directory)
+            printProgress("\(directory): " + (try SlurmArray.collect(url, store: store, job: job).description))
+            if let data = try? Data(contentsOf: url.appendingPathComponent(SlurmArray.planFile)),
+               let plan = try? JSONDecoder().decode(SlurmArray.PlanFile.self, from: data), !experiments.contains(plan.experiment) {
+                experiments.append(plan.experiment)
+            }
+        }
+        for experiment in experiments {
+            printProgress("wrote \(try ReportBuilder.write(experiment: experiment, store: store, to: out))")
         }
     }
 }

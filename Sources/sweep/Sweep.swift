@@ -13,7 +13,7 @@ struct Sweep: ParsableCommand {
             model.safetensors): transformers loads what this writes, and the other way round.
 
             Examples:
-              sweep pretrain --text corpus.txt --steps 300 --out models/tiny
+              sweep pretrain --text corpus.txt --dim 64 --layers 2 --out models/tiny
               sweep score --model models/tiny --ids 72,101,108,108,111 --json
               sweep generate --model models/tiny --ids 72,101 --max-new 20
             """,

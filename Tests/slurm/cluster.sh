@@ -58,7 +58,7 @@ SlurmdLogFile=$dir/log/slurmd.log
 JobCompType=jobcomp/filetxt
 JobCompLoc=$dir/log/jobcomp.txt
 NodeName=$host NodeAddr=127.0.0.1 $layout RealMemory=$memory State=UNKNOWN
-PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
+PartitionName=cpu Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
     slurmctld -f "$SLURM_CONF"
     slurmd -f "$SLURM_CONF"

@@ -53,5 +53,8 @@ dir=$(ls -d shared2/*); echo "{\"id\": \"$victim\", \"task\": 0" > $dir/shards/$
 "$1" collect $dir --db slurm.sqlite --out slurm > partial.log 2>&1 && grep -q "not a complete shard" partial.log &&
 test "$(sqlite3 slurm.sqlite "select status from runs where id = '"'"'$victim'"'"'")" = pending' _ "$sweep"
 
+check "the Slurm examples of README.md and sweep help collect run as written (partition cpu)" \
+    python3 "$tests/examples.py" "$sweep" --cluster
+
 echo "test-slurm: $passed passed, $failed failed"
 test "$failed" -eq 0

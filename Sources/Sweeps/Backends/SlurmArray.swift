@@ -12,6 +12,7 @@ import Training
 ///
 ///     plan.json            the runs of the array, in task order: id and resolved configuration
 ///     job.sh               the batch script (#SBATCH lines, then one `sweep shard` call)
+///     job-id               the array's job id, as sbatch gave it
 ///     shards/<id>.json     one outcome per finished task, written atomically (absent if the task died)
 ///     logs/<job>_<task>.out  each task's standard output and error
 public struct SlurmArray {
@@ -58,6 +59,7 @@ public struct SlurmArray {
 
     public static let planFile = "plan.json"
     static let jobFile = "job.sh"
+    static let jobIDFile = "job-id"
 
     /// Writes plan.json and job.sh for `runs` into a new directory under `options.directory`; returns it.
     public static func prepare(experiment: String, base: String, runs: [(id: String, configuration: RunConfiguration)],
@@ -103,13 +105,15 @@ public struct SlurmArray {
         return lines.joined(separator: "\n")
     }
 
-    /// Submits job.sh with sbatch; returns the job id.
+    /// Submits job.sh with sbatch; returns the job id, which it also writes to job-id, so that
+    /// `collect` can report the tasks' states without being told the id.
     public static func submit(_ directory: URL) throws -> String {
         let result = try run("sbatch", ["--parsable", directory.appendingPathComponent(jobFile).path], in: directory)
         guard result.status == 0, let id = result.output.split(separator: ";").first.map(String.init)?
             .trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty else {
             throw CommandError("sbatch failed (status \(result.status)): \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
+        try Data((id + "\n").utf8).write(to: directory.appendingPathComponent(jobIDFile), options: .atomic)
         return id
     }
 
@@ -162,8 +166,10 @@ public struct SlurmArray {
     }
 
     /// Merges the shards of `directory` into the store, each run once: runs already done are left alone,
-    /// unreadable or partial shards are skipped with a warning.
+    /// unreadable or partial shards are skipped with a warning. `job` defaults to the id `submit` wrote.
     public static func collect(_ directory: URL, store: ResultsStore, job: String? = nil) throws -> Collected {
+        let job = job ?? (try? String(contentsOf: directory.appendingPathComponent(jobIDFile), encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         let planURL = directory.appendingPathComponent(planFile)
         guard let data = try? Data(contentsOf: planURL), let plan = try? JSONDecoder().decode(PlanFile.self, from: data) else {
             throw CommandError("\(planURL.path): missing or not a lora-sweep plan (is \(directory.path) a submission directory?)")

@@ -63,7 +63,7 @@ public struct SlurmBackend: SweepBackend {
         let job = try SlurmArray.submit(directory)
         printProgress("submitted job \(job): \(runs.count) tasks, at most \(options.maxParallel) at once; files in \(directory.path)")
         if detach {
-            printProgress("collect the results with: sweep collect \(directory.path) --job \(job)")
+            printProgress("collect the results with: sweep collect \(directory.path)")
             return nil
         }
         try SlurmArray.wait(job: job, directory: directory, total: runs.count)
