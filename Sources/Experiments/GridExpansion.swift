@@ -138,97 +138,16 @@ extension ExperimentFile {
     /// The run `settings` describe: derived knobs evaluated (each after the knobs it reads), every value
     /// checked against its knob's range, micro_batch checked to divide batch.
     func resolve(_ settings: [Knob: Setting]) throws(ExperimentFileError) -> ResolvedRun {
-        var numbers: [Knob: Double] = [:]
+        var values = SettingValues(settings: settings, file: self)
+        let configuration = try values.configuration()
+        try checkMicroBatchDividesBatch(configuration, settings: settings)
+        return ResolvedRun(configuration: configuration, numbers: values.numbers)
+    }
 
-        func number(_ knob: Knob, chain: [Knob]) throws(ExperimentFileError) -> Double? {
-            if let known = numbers[knob] { return known }
-            guard let setting = settings[knob] else { return nil }
-            let value: Double
-            switch setting.value {
-            case .integer(let int): value = Double(int)
-            case .number(let number): value = number
-            case .expression(let text):
-                if chain.contains(knob) {
-                    let cycle = (chain.drop { $0 != knob } + [knob]).map(\.rawValue).joined(separator: " → ")
-                    throw sourceMap.error(in: path, at: setting.key, "derived knobs form a cycle: \(cycle)")
-                }
-                let expression: Expression
-                do {
-                    expression = try Expression(text)
-                } catch {
-                    throw sourceMap.error(in: path, at: setting.key, "expected an arithmetic expression, got \"\(text)\": \(error.message)")
-                }
-                var inputs: [String: Double] = [:]
-                for name in expression.names {
-                    guard let input = Knob(rawValue: name), input.isNumeric,
-                        let inputValue = try number(input, chain: chain + [knob])
-                    else {
-                        throw sourceMap.error(in: path, at: setting.key, "\"\(text)\" reads \(name), which is not set in this run")
-                    }
-                    inputs[name] = inputValue
-                }
-                do {
-                    value = try expression.evaluate { inputs[$0]! }
-                } catch {
-                    throw sourceMap.error(in: path, at: setting.key, "cannot evaluate \"\(text)\": \(error.message)")
-                }
-            default: return nil
-            }
-            numbers[knob] = value
-            return value
-        }
-
-        func integer(_ knob: Knob) throws(ExperimentFileError) -> Int? {
-            guard let value = try number(knob, chain: []), let setting = settings[knob] else { return nil }
-            guard case .integer(let minimum) = knob.kind, let int = Int(exactly: value), int >= minimum else {
-                throw sourceMap.error(in: path, at: setting.key, "expected \(knob.expected), got \(formatNumber(value))\(Self.derivation(setting))")
-            }
-            return int
-        }
-
-        func real(_ knob: Knob) throws(ExperimentFileError) -> Double? {
-            guard let value = try number(knob, chain: []), let setting = settings[knob] else { return nil }
-            guard case .number(let range) = knob.kind, range.contains(value) else {
-                throw sourceMap.error(in: path, at: setting.key, "expected \(knob.expected), got \(formatNumber(value))\(Self.derivation(setting))")
-            }
-            return value
-        }
-
-        func choice(_ knob: Knob) -> String {
-            if case .choice(let name) = settings[knob]?.value { return name }
-            if case .choice(let name) = knob.builtInDefault { return name }
-            return ""
-        }
-
-        let defaults = RunConfiguration.defaults
-        var targets = defaults.targets
-        if case .names(let names) = settings[.targets]?.value { targets = (try? ProjectionSite.targets(names)) ?? targets }
-        var rslora = defaults.rslora
-        if case .flag(let flag) = settings[.rslora]?.value { rslora = flag }
-
-        let configuration = RunConfiguration(
-            rank: try integer(.rank) ?? defaults.rank, alpha: try real(.alpha) ?? defaults.alpha,
-            dropout: try real(.dropout) ?? defaults.dropout, rslora: rslora, targets: targets,
-            quantization: Quantization(rawValue: choice(.quantization)) ?? defaults.quantization,
-            optimizer: OptimizerKind(rawValue: choice(.optimizer)) ?? defaults.optimizer,
-            lr: try real(.lr) ?? defaults.lr,
-            schedule: ScheduleShape(rawValue: choice(.schedule)) ?? defaults.schedule,
-            warmup: try integer(.warmup) ?? defaults.warmup, passes: try integer(.passes) ?? defaults.passes,
-            batch: try integer(.batch) ?? defaults.batch, microBatch: try integer(.microBatch) ?? defaults.microBatch,
-            weightDecay: try real(.weightDecay), clip: try real(.clip) ?? defaults.clip,
-            maxLength: try integer(.maxLength), trainExamples: try integer(.trainExamples),
-            evalLimit: try integer(.evalLimit), seed: try integer(.seed) ?? defaults.seed, dataset: dataset,
-            benchmarks: benchmarks)
+    private func checkMicroBatchDividesBatch(_ configuration: RunConfiguration, settings: [Knob: Setting]) throws(ExperimentFileError) {
         guard configuration.batch % configuration.microBatch == 0 else {
             throw sourceMap.error(in: path, at: settings[.microBatch]?.key,
                 "expected a divisor of batch (\(configuration.batch)), got \(configuration.microBatch)")
         }
-        return ResolvedRun(configuration: configuration, numbers: numbers)
-    }
-
-    /// " from \"2 * rank\"" when the value was derived, for error messages.
-    private static func derivation(_ setting: Setting) -> String {
-        if case .expression(let text) = setting.value { return " from \"\(text)\"" }
-        return ""
     }
 }
