@@ -50,7 +50,7 @@ struct Eval: ParsableCommand {
     func validate() throws {
         do {
             _ = try BenchmarkTask.parseList(tasks)
-        } catch let error as BenchmarkError {
+        } catch {
             throw ValidationError("--tasks: \(error.description)")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }

@@ -43,6 +43,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         if jobs > cores { printProgress("warning: --jobs \(jobs) is more than the \(cores) cores: the runs share cores") }
+        if slurm.dryRun { return try previewSubmission() }
         // Everything is checked before anything trains: a typo in the second file must not wait an hour.
         let sessions = try ExperimentSession.open(paths: files, database: db, allowLarge: yes, reportDirectory: noReport ? nil : out)
         guard let store = sessions.first?.store else { return }
@@ -52,6 +53,14 @@ struct RunCommand: ParsableCommand {
             try train(sessions, store: store)
         }
         if !noReport { try writeReports(sessions, store: store) }
+    }
+
+    /// --dry-run: what each file's array would be, with nothing written or submitted.
+    func previewSubmission() throws {
+        let backend = SlurmBackend(options: slurm.options, detach: slurm.detach)
+        for session in try ExperimentSession.openReadingOnly(paths: files, database: db, allowLarge: yes) {
+            print(try backend.preview(session))
+        }
     }
 
     func train(_ sessions: [ExperimentSession], store: ResultsStore) throws {

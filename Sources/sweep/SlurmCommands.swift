@@ -15,13 +15,33 @@ struct SlurmOptions: ParsableArguments {
     @Option(name: .customLong("cpus-per-task"), help: "Slurm: CPUs per task (runs use one BLAS thread).") var cpusPerTask = 1
     @Option(name: .customLong("slurm-dir"), help: "Slurm: a directory every node sees, for the plan, the job script, shards and logs.")
     var slurmDirectory = "results/slurm"
+    @Option(help: "Slurm: the account to charge (sbatch --account).") var account: String?
+    @Option(help: "Slurm: quality of service (sbatch --qos).") var qos: String?
+    @Option(help: "Slurm: memory per task, as sbatch takes it (e.g. 4G).") var mem: String?
+    @Option(help: "Slurm: generic resources per task (sbatch --gres, e.g. gpu:1).") var gres: String?
+    @Option(name: .customLong("sbatch-arg"), help: ArgumentHelp("Slurm: one more sbatch option for the job script, as sbatch takes it (repeatable).", valueName: "option"))
+    var sbatchArguments: [String] = []
     @Flag(help: "Slurm: submit and return; `sweep collect DIR` merges the results later.") var detach = false
+    @Flag(name: .customLong("dry-run"), help: "Slurm: print each array's size and job script; write and submit nothing.")
+    var dryRun = false
 
     enum Backend: String, CaseIterable, ExpressibleByArgument { case local, slurm }
 
     var options: SlurmArray.Options {
-        SlurmArray.Options(partition: partition, maxParallel: maxParallel, time: time, cpusPerTask: cpusPerTask,
-                           directory: slurmDirectory)
+        var options = SlurmArray.Options(partition: partition, maxParallel: maxParallel, time: time, cpusPerTask: cpusPerTask,
+                                         directory: slurmDirectory)
+        options.account = account
+        options.qos = qos
+        options.memory = mem
+        options.gres = gres
+        options.extraArguments = sbatchArguments
+        return options
+    }
+
+    func validate() throws {
+        let slurmOnly = [account, qos, mem, gres].contains { $0 != nil } || !sbatchArguments.isEmpty || detach || dryRun
+        if backend != .slurm && slurmOnly { throw ValidationError("--account, --qos, --mem, --gres, --sbatch-arg, --detach and --dry-run need --backend slurm") }
+        if let problem = options.problems().first { throw ValidationError(problem) }
     }
 }
 

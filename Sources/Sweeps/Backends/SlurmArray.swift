@@ -22,6 +22,13 @@ public struct SlurmArray {
         public var time: String?
         public var cpusPerTask: Int
         public var directory: String
+        public var account: String?
+        public var qos: String?
+        /// Memory per task, as sbatch's --mem takes it (e.g. 4G).
+        public var memory: String?
+        public var gres: String?
+        /// More sbatch options, each one #SBATCH line as given (e.g. "--constraint=avx2").
+        public var extraArguments: [String] = []
 
         public init(partition: String?, maxParallel: Int, time: String?, cpusPerTask: Int, directory: String) {
             self.partition = partition
@@ -29,6 +36,29 @@ public struct SlurmArray {
             self.time = time
             self.cpusPerTask = cpusPerTask
             self.directory = directory
+        }
+
+        /// The #SBATCH options these settings add to every job script, in a fixed order.
+        var sbatchOptions: [String] {
+            var options = ["--cpus-per-task=\(cpusPerTask)"]
+            let named: [(String, String?)] = [("partition", partition), ("time", time), ("account", account), ("qos", qos),
+                                              ("mem", memory), ("gres", gres)]
+            options += named.compactMap { name, value in value.map { "--\(name)=\($0)" } }
+            return options + extraArguments
+        }
+
+        /// What would break the job script: a value with a line break, an extra argument that is not an option.
+        public func problems() -> [String] {
+            var problems: [String] = []
+            if maxParallel < 1 { problems.append("--max-parallel must be at least 1, got \(maxParallel)") }
+            if cpusPerTask < 1 { problems.append("--cpus-per-task must be at least 1, got \(cpusPerTask)") }
+            for option in sbatchOptions where option.contains(where: \.isNewline) {
+                problems.append("a Slurm option may not contain a line break: \(option.debugDescription)")
+            }
+            for argument in extraArguments where !argument.hasPrefix("-") {
+                problems.append("--sbatch-arg takes an sbatch option such as --constraint=avx2, got \(argument.debugDescription)")
+            }
+            return problems
         }
     }
 
@@ -64,8 +94,7 @@ public struct SlurmArray {
     /// Writes plan.json and job.sh for `runs` into a new directory under `options.directory`; returns it.
     public static func prepare(experiment: String, base: String, runs: [(id: String, configuration: RunConfiguration)],
                         options: Options) throws -> URL {
-        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
-        let directory = URL(fileURLWithPath: options.directory).appendingPathComponent("\(experiment)-\(stamp)").standardizedFileURL
+        let directory = submissionDirectory(experiment: experiment, options: options)
         do {
             for sub in ["shards", "logs"] {
                 try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
@@ -83,7 +112,13 @@ public struct SlurmArray {
         return directory
     }
 
-    static func jobScript(experiment: String, count: Int, directory: URL, options: Options) -> String {
+    /// <slurm-dir>/<experiment>-<time>: a new directory per submission.
+    public static func submissionDirectory(experiment: String, options: Options) -> URL {
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        return URL(fileURLWithPath: options.directory).appendingPathComponent("\(experiment)-\(stamp)").standardizedFileURL
+    }
+
+    public static func jobScript(experiment: String, count: Int, directory: URL, options: Options) -> String {
         var lines = [
             "#!/bin/bash",
             "# lora-sweep: one task per run of \(experiment); task i runs entry i of plan.json and writes",
@@ -91,11 +126,8 @@ public struct SlurmArray {
             "# array range: it matches plan.json. Resubmitting is safe: collect merges each run once.",
             "#SBATCH --job-name=lora-sweep-\(experiment)",
             "#SBATCH --array=0-\(count - 1)%\(options.maxParallel)",
-            "#SBATCH --cpus-per-task=\(options.cpusPerTask)",
             "#SBATCH --output=\(directory.path)/logs/%A_%a.out",
-        ]
-        if let partition = options.partition { lines.append("#SBATCH --partition=\(partition)") }
-        if let time = options.time { lines.append("#SBATCH --time=\(time)") }
+        ] + options.sbatchOptions.map { "#SBATCH \($0)" }
         lines += [
             "set -euo pipefail",
             "# One BLAS thread, as local workers use: the numbers match a local sweep's bit for bit.",

@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import ResultsStore
 
@@ -48,13 +49,32 @@ public struct SlurmBackend: SweepBackend {
         return summary
     }
 
+    /// The session's runs that the store holds as pending or not at all, in plan order (a run that
+    /// another sweep is training is left to it).
+    static func toSubmit(_ session: ExperimentSession) throws -> [(id: String, configuration: RunConfiguration)] {
+        try session.plan.runs.filter { entry in
+            let status = try session.store.run(id: entry.id)?.status
+            return status == nil || status == .pending
+        }.map { (id: $0.id, configuration: $0.run.configuration) }
+    }
+
+    /// What `train` would submit for the session, without writing or submitting anything: the array's
+    /// size and its job script.
+    public func preview(_ session: ExperimentSession) throws -> String {
+        let runs = try Self.toSubmit(session)
+        guard !runs.isEmpty else { return "\(session.file.name): nothing to submit, every run is done or failed" }
+        let directory = SlurmArray.submissionDirectory(experiment: session.file.name, options: options)
+        let script = SlurmArray.jobScript(experiment: session.file.name, count: runs.count, directory: directory, options: options)
+        return "\(session.file.name): would submit an array of \(runs.count) task(s), at most \(options.maxParallel) at once, "
+            + "with this job script as \(directory.path)/job.sh:\n\n" + script
+    }
+
     /// Submits the session's pending runs as one array; waits and collects unless `detach`.
     func submit(_ session: ExperimentSession) throws -> SlurmArray.Collected? {
         guard options.maxParallel >= 1, options.cpusPerTask >= 1 else {
             throw BadInput("--max-parallel and --cpus-per-task must be at least 1")
         }
-        let pending = try Set(session.store.runs(experiment: session.file.name).filter { $0.status == .pending }.map(\.id))
-        let runs = session.plan.runs.filter { pending.contains($0.id) }.map { (id: $0.id, configuration: $0.run.configuration) }
+        let runs = try Self.toSubmit(session)
         guard !runs.isEmpty else {
             printProgress("\(session.file.name): nothing to submit, every run is done or failed")
             return nil

@@ -53,6 +53,20 @@ public struct ExperimentSession {
         return plans.map { ExperimentSession(file: $0.0, plan: $0.1, store: store) }
     }
 
+    /// Opens every file against the database to read only (an empty one in memory when it does not
+    /// exist yet): for dry runs, which must write nothing.
+    public static func openReadingOnly(paths: [String], database: String, allowLarge: Bool) throws -> [ExperimentSession] {
+        let plans = try paths.map { try plan(path: $0, allowLarge: allowLarge) }
+        try refuseDuplicateNames(plans.map(\.0))
+        let store: ResultsStore
+        do {
+            store = FileManager.default.fileExists(atPath: database) ? try ResultsStore(readingOnly: database) : try ResultsStore.inMemory()
+        } catch {
+            throw CommandError("\(error)")
+        }
+        return plans.map { ExperimentSession(file: $0.0, plan: $0.1, store: store) }
+    }
+
     /// Two files of one invocation with the same name would overwrite each other's registration.
     static func refuseDuplicateNames(_ files: [ExperimentFile]) throws {
         var seen: [String: String] = [:]
