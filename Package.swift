@@ -76,9 +76,9 @@ let package = Package(
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "Training", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Vocabulary", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
-        .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
+        .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "Experiments", "ResultsStore", "TestSupport"]),
+        .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "Experiments", "ResultsStore", "Adapters", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,13 +5,13 @@
     python3 Tests/examples.py .build/release/sweep --cluster    # only the Slurm ones (a cluster must be up)
 
 An example is a command line inside a ```sh block of README.md, or an indented line of a command's
-help that starts with a command (`sweep`, `valgrind`, `strip`, `sqlite3`, maybe after VARIABLE=value)
-with its `\\` continuation lines, read from the help as a user's 80-column terminal prints it: a line
+help that starts with a command (`sweep`, `valgrind`, `strip`, `sqlite3`) or sets a VARIABLE=, with
+its `\\` continuation lines, read from the help as a user's 80-column terminal prints it: a line
 the help wraps loses its arguments, and fails here.
 
-Examples that follow one another (a ```sh block, or consecutive lines of one help) run in order in one
-copy of a prepared directory, as a user pastes them; each block gets a fresh copy, which holds what the
-examples name:
+Examples that follow one another (a ```sh block, or consecutive lines of one help) run as one bash
+script (set -euo pipefail) in one copy of a prepared directory, as a user pastes them; each block gets a
+fresh copy, which holds what the examples name:
 experiments/*.toml (the committed files, made tiny: experiments/base.toml is the tiny base recipe of
 Tests/fixtures, and every other file trains on a few examples and scores a few items), results/base
 (that recipe's model) with a results/runs.sqlite, corpus.txt, instructions.jsonl, models/base,
@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TINY_DEFAULTS = {"train_examples": 16, "eval_limit": 8}
 PER_EXAMPLE_SECONDS = 600
-EXAMPLE = r"^\s{2,}(sweep|valgrind|strip|sqlite3|[A-Z_]+=\S+ (sweep|valgrind)) "
+EXAMPLE = r"^\s{2,}(sweep |valgrind |strip |sqlite3 |[A-Z_]+=)"
 
 
 def logical_lines(lines):
@@ -182,18 +182,19 @@ def main():
             directory = shared if cluster else Path(work) / f"block-{number}"
             if not cluster:
                 shutil.copytree(prepared, directory, symlinks=True)
-            for command in commands:
-                status, output, seconds = run(command, directory, sweep_directory)
-                if status == 0:
-                    passed += 1
-                    print(f"ok ({seconds:.1f} s)  {source}: {command}")
-                else:
-                    failed += 1
-                    print(f"FAILED ({status}, {seconds:.1f} s)  {source}: {command}\n" +
-                          "\n".join("    " + line for line in output.strip().splitlines()[-15:]))
+            # One script, so that a variable one line sets is there for the next.
+            status, output, seconds = run("set -euo pipefail\n" + "\n".join(commands), directory, sweep_directory)
+            listing = "\n".join("    $ " + command for command in commands)
+            if status == 0:
+                passed += len(commands)
+                print(f"ok ({seconds:.1f} s)  {source}:\n{listing}")
+            else:
+                failed += 1
+                print(f"FAILED ({status}, {seconds:.1f} s)  {source}:\n{listing}\n" +
+                      "\n".join("    | " + line for line in output.strip().splitlines()[-15:]))
             if not cluster:
                 shutil.rmtree(directory, ignore_errors=True)
-    print(f"examples: {passed} passed, {failed} failed")
+    print(f"examples: {passed} commands passed, {failed} blocks failed")
     sys.exit(1 if failed or not passed else 0)
 
 

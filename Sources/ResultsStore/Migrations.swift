@@ -14,12 +14,14 @@ import GRDB
 /// | `experiment_runs` | experiment, run_id   | sequence (registration order), axis_values_json                  |
 /// | `metrics`         | run_id, name         | value (NULL = NaN), stderr, n                                    |
 /// | `curves`          | run_id, step         | loss (NULL = NaN), lr                                            |
+/// | `adapters`        | run_id               | path (the run's adapter in PEFT's format, relative to the        |
+/// |                   |                      | database's directory)                                            |
 ///
 /// Times are UTC text ("2025-01-31 12:00:00.000"). Deleting a run deletes its metrics, curve and links.
 enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-experiments-runs-metrics-curves") { db in
+        migrator.registerMigration(first) { db in
             try db.execute(sql: """
                 CREATE TABLE experiments (
                     name TEXT NOT NULL PRIMARY KEY,
@@ -83,6 +85,19 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration(keptAdapters) { db in
+            try db.execute(sql: """
+                CREATE TABLE adapters (
+                    run_id TEXT NOT NULL PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+                    path TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
+
+    /// The first migration: a database without it is not a results database. Later ones add what
+    /// older databases lack, and reading treats a missing table as empty.
+    static let first = "v1-experiments-runs-metrics-curves"
+    static let keptAdapters = "v2-kept-adapters"
 }

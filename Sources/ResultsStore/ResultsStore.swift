@@ -61,7 +61,8 @@ public final class ResultsStore: Sendable {
         } catch {
             throw ResultsStoreError(path: path, reason: "cannot open it to read: \(Self.reason(error))")
         }
-        guard (try? queue.read(Migrations.migrator.hasCompletedMigrations)) == true else {
+        // An older database reads as it is: it stays byte for byte, and what it lacks reads as empty.
+        guard (try? queue.read(Migrations.migrator.appliedIdentifiers))?.contains(Migrations.first) == true else {
             throw ResultsStoreError(path: path, reason: "it is not a results database of this version (run a sweep to create or upgrade it)")
         }
         self.init(path: path, checkedWriter: queue)
@@ -187,14 +188,19 @@ public final class ResultsStore: Sendable {
     // MARK: - Finishing
 
     /// Writes a run's metrics, loss curve and provenance and marks it done, all or nothing.
-    /// Metrics and curve points it held before are replaced.
+    /// Metrics and curve points it held before are replaced. `adapterKept`: the run's adapter is in
+    /// `keptAdapterDirectory(runID:)`, and the database says so.
     public func finish(
         runID: String, metrics: [Metric], curve: [CurvePoint], trainableParameters: Int,
-        codeVersion: String, machine: MachineFingerprint
+        codeVersion: String, machine: MachineFingerprint, adapterKept: Bool = false
     ) throws {
         try write { db in
             try requireRun(runID, db)
             try replaceResults(of: runID, metrics: metrics, curve: curve, db)
+            if adapterKept {
+                try db.execute(sql: "INSERT OR REPLACE INTO adapters (run_id, path) VALUES (?, ?)",
+                               arguments: [runID, Self.keptAdapterPath(runID)])
+            }
             try db.execute(
                 sql: """
                     UPDATE runs SET status = 'done', trainable_parameters = ?, code_version = ?,
@@ -206,6 +212,27 @@ public final class ResultsStore: Sendable {
                 ])
         }
     }
+
+    /// Where a run's adapter is kept, relative to the database's directory: adapters/<run id>.
+    static func keptAdapterPath(_ runID: String) -> String { "adapters/\(runID)" }
+
+    /// The directory a run's adapter goes to, beside the database; nil for an in-memory database.
+    public func keptAdapterDirectory(runID: String) -> URL? {
+        path == ":memory:" ? nil : directory.appendingPathComponent(Self.keptAdapterPath(runID))
+    }
+
+    /// The directory of the run's kept adapter, as the database records it; nil when none was kept
+    /// (runs of databases older than kept adapters, failed runs).
+    public func adapterDirectory(runID: String) throws -> URL? {
+        let relative = try read { db -> String? in
+            guard try db.tableExists("adapters") else { return nil }
+            return try String.fetchOne(db, sql: "SELECT path FROM adapters WHERE run_id = ?", arguments: [runID])
+        }
+        return relative.map { URL(fileURLWithPath: $0, relativeTo: directory).standardizedFileURL }
+    }
+
+    /// The directory the database file is in: kept adapters live under it, in adapters/<run id>.
+    public var directory: URL { URL(fileURLWithPath: path).deletingLastPathComponent() }
 
     /// Marks a run failed with its error, the step it failed at (nil: before training) and the curve so far.
     public func fail(runID: String, error: String, step: Int?, curve: [CurvePoint]) throws {

@@ -21,3 +21,17 @@ public enum MetricName: String, CaseIterable, Codable, Sendable {
     /// "peak-memory-bytes.adapter": the ledger's peak of one category.
     public static func peakMemoryBytes(category: String) -> String { "\(peakMemoryBytes.rawValue).\(category)" }
 }
+
+extension MetricName {
+    /// Whether a larger value of the metric named `name` is better: benchmark scores and tokens/s are,
+    /// losses, times and memory are not; nil for counts (steps, examples, tokens).
+    public static func higherIsBetter(_ name: String) -> Bool? {
+        if BenchmarkTask(rawValue: name) != nil { return true }
+        if name.hasPrefix(peakMemoryBytes.rawValue) { return false }
+        switch MetricName(rawValue: name) {
+        case .tokensPerSecond: return true
+        case .finalLoss, .heldoutLoss, .wallSeconds, .evalSeconds, .peakRSSBytes: return false
+        default: return nil
+        }
+    }
+}

@@ -8,8 +8,8 @@ struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fold a LoRA adapter into its base model and write a plain checkpoint.",
         discussion: """
-            W ← W + scale · B·A for every adapted projection. An adapter trained over an NF4 base \\
-            is merged into the dequantized NF4 weights it was trained with, so the merged model \\
+            W ← W + scale · B·A for every adapted projection. An adapter trained over an NF4 base \
+            is merged into the dequantized NF4 weights it was trained with, so the merged model \
             computes what the adapted model computed. An adapted head of a model with tied \
             embeddings gets a weight of its own: the merged model is untied.
             """)

@@ -146,9 +146,7 @@ struct Report: ParsableCommand {
     @Option(help: "Directory to write to.") var out = "results"
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: db) else { throw BadInput("\(db) does not exist: run a sweep first (make sweep)") }
-        let store: ResultsStore
-        do { store = try ResultsStore(readingOnly: db) } catch { throw BadInput("\(error)") }
+        let store = try ExperimentSession.openForReading(db)
         let names = experiments.isEmpty ? try store.experiments().map(\.name) : experiments
         for name in names {
             print(try ReportBuilder.write(experiment: name, store: store, to: out))

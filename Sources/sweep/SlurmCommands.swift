@@ -55,26 +55,7 @@ struct Shard: ParsableCommand {
     @Option(help: "The task's index in the plan ($SLURM_ARRAY_TASK_ID).") var index: Int
 
     func run() throws {
-        let planURL = URL(fileURLWithPath: plan)
-        guard let data = try? Data(contentsOf: planURL), let file = try? JSONDecoder().decode(SlurmArray.PlanFile.self, from: data) else {
-            throw CommandError("\(plan): missing or not a lora-sweep plan")
-        }
-        guard file.runs.indices.contains(index) else { throw CommandError("--index \(index) is outside the plan's 0..<\(file.runs.count)") }
-        let entry = file.runs[index]
-        BLAS.threads = SweepRunner.threadsPerRun
-        printProgress("task \(index): run \(entry.id) (\(entry.configuration))")
-        let outcome = try RunExecutor(baseDirectory: file.base, configuration: entry.configuration).execute { report in
-            let step = report.result.step + 1
-            if step % 50 == 0 || step == report.totalSteps { printProgress(report.description) }
-        }
-        // Written next to its final name, then renamed: a killed task leaves no partial shard.
-        let shards = planURL.deletingLastPathComponent().appendingPathComponent("shards")
-        let temporary = shards.appendingPathComponent(".\(entry.id).json.partial")
-        try SlurmArray.Shard(id: entry.id, task: index, outcome: outcome).write(to: temporary)
-        guard rename(temporary.path, shards.appendingPathComponent("\(entry.id).json").path) == 0 else {
-            throw CommandError("cannot move \(temporary.path) into place: \(String(cString: strerror(errno)))")
-        }
-        printProgress("task \(index): wrote \(entry.id).json" + (outcome.error.map { " (failed: \($0))" } ?? ""))
+        try SlurmArray.runTask(plan: URL(fileURLWithPath: plan), index: index)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import ResultsStore
 
@@ -56,6 +57,21 @@ func temporaryDirectory() throws -> URL {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
+    @Test("A database from before kept adapters reads as it is: unchanged, its runs without adapters")
+    func aFirstVersionDatabaseReadsWithoutAdapters() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("runs.sqlite").path
+        try ResultsStore(path: path).register(experiment: experiment(), runs: registrations(1))
+        try DatabaseQueue(path: path).write { db in  // back to the first version's schema
+            try db.execute(sql: "DROP TABLE adapters; DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [Migrations.keptAdapters])
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let reader = try ResultsStore(readingOnly: path)
+        #expect(try reader.adapterDirectory(runID: registrations(1)[0].id) == nil)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
     @Test("Opening a file that is not a results database to read says so")
     func readingOnlyRefusesOtherFiles() throws {
         let directory = try temporaryDirectory()
@@ -73,13 +89,13 @@ func temporaryDirectory() throws -> URL {
         let store = try ResultsStore(path: path)
 
         let tables = try store.strings("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        #expect(tables == ["curves", "experiment_runs", "experiments", "grdb_migrations", "metrics", "runs"])
-        #expect(try store.strings("SELECT identifier FROM grdb_migrations") == ["v1-experiments-runs-metrics-curves"])
+        #expect(tables == ["adapters", "curves", "experiment_runs", "experiments", "grdb_migrations", "metrics", "runs"])
+        #expect(try store.strings("SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1-experiments-runs-metrics-curves", "v2-kept-adapters"])
         #expect(try store.strings("PRAGMA journal_mode") == ["wal"])
         #expect(try store.strings("PRAGMA foreign_keys") == ["1"])
         // Opening the migrated file again changes nothing.
         _ = try ResultsStore(path: path)
-        #expect(try store.strings("SELECT count(*) FROM grdb_migrations") == ["1"])
+        #expect(try store.strings("SELECT count(*) FROM grdb_migrations") == ["2"])
     }
 
     @Test func registeringRunsRecordsThemPendingInOrderWithTheirKnobs() throws {

@@ -1,5 +1,7 @@
+import Adapters
 import Experiments
 import Foundation
+import Kernels
 import ResultsStore
 import Training
 
@@ -197,6 +199,38 @@ public struct SlurmArray {
         }
     }
 
+    /// Task `index` of a submission, on a node: executes its run with one BLAS thread, writes the
+    /// trained adapter to adapters/<run id> and then the shard, shards/<run id>.json (atomically: a
+    /// killed task leaves no shard).
+    public static func runTask(plan planURL: URL, index: Int) throws {
+        guard let data = try? Data(contentsOf: planURL), let plan = try? JSONDecoder().decode(PlanFile.self, from: data) else {
+            throw CommandError("\(planURL.path): missing or not a lora-sweep plan")
+        }
+        guard plan.runs.indices.contains(index) else { throw CommandError("--index \(index) is outside the plan's 0..<\(plan.runs.count)") }
+        let entry = plan.runs[index]
+        let directory = planURL.deletingLastPathComponent()
+        BLAS.threads = SweepRunner.threadsPerRun
+        printProgress("task \(index): run \(entry.id) (\(entry.configuration))")
+        let outcome = try RunExecutor(baseDirectory: plan.base, configuration: entry.configuration)
+            .execute(adapterDirectory: directory.appendingPathComponent("adapters/\(entry.id)")) { report in
+                let step = report.result.step + 1
+                if step % 50 == 0 || step == report.totalSteps { printProgress(report.description) }
+            }
+        try Shard(id: entry.id, task: index, outcome: outcome).write(to: directory.appendingPathComponent("shards/\(entry.id).json"))
+        printProgress("task \(index): wrote \(entry.id).json" + (outcome.error.map { " (failed: \($0))" } ?? ""))
+    }
+
+    /// Moves a task's adapter beside the store's database; false when the task left none.
+    static func keepAdapter(of runID: String, from directory: URL, in store: ResultsStore) throws -> Bool {
+        let source = directory.appendingPathComponent("adapters/\(runID)")
+        guard let destination = store.keptAdapterDirectory(runID: runID),
+              FileManager.default.fileExists(atPath: source.appendingPathComponent(LoRA.weightsFile).path) else { return false }
+        try? FileManager.default.removeItem(at: destination)
+        try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: source, to: destination)
+        return true
+    }
+
     /// Merges the shards of `directory` into the store, each run once: runs already done are left alone,
     /// unreadable or partial shards are skipped with a warning. `job` defaults to the id `submit` wrote.
     public static func collect(_ directory: URL, store: ResultsStore, job: String? = nil) throws -> Collected {
@@ -232,9 +266,10 @@ public struct SlurmArray {
             if let error = shard.outcome.error {
                 try store.fail(runID: entry.id, error: error, step: shard.outcome.failedStep, curve: shard.outcome.curve)
             } else {
+                let kept = try keepAdapter(of: entry.id, from: directory, in: store)
                 try store.finish(runID: entry.id, metrics: shard.outcome.metrics, curve: shard.outcome.curve,
                                  trainableParameters: shard.outcome.trainableParameters,
-                                 codeVersion: RunExecutor.numericsVersion, machine: shard.outcome.machine)
+                                 codeVersion: RunExecutor.numericsVersion, machine: shard.outcome.machine, adapterKept: kept)
             }
             recorded += 1
         }

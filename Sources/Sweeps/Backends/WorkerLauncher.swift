@@ -16,7 +16,7 @@ public struct WorkerLauncher: RunLauncher {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executablePath)
         process.arguments = ["worker", "--base", run.baseDirectory, "--config", run.configuration.canonicalJSON,
-                             "--threads", "\(threads)"]
+                             "--threads", "\(threads)"] + (run.adapterDirectory.map { ["--adapter-out", $0] } ?? [])
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "\(threads)"
         process.environment = environment

@@ -67,6 +67,12 @@ public struct ExperimentSession {
         return plans.map { ExperimentSession(file: $0.0, plan: $0.1, store: store) }
     }
 
+    /// An existing database, to read only (reports, exports): it stays byte for byte as it was.
+    public static func openForReading(_ database: String) throws -> ResultsStore {
+        guard FileManager.default.fileExists(atPath: database) else { throw BadInput("\(database) does not exist: run a sweep first (make sweep)") }
+        do { return try ResultsStore(readingOnly: database) } catch { throw BadInput("\(error)") }
+    }
+
     /// Two files of one invocation with the same name would overwrite each other's registration.
     static func refuseDuplicateNames(_ files: [ExperimentFile]) throws {
         var seen: [String: String] = [:]
@@ -130,7 +136,8 @@ public struct ExperimentSession {
     public func entries(prefixed: Bool) -> [RunEntry] {
         plan.runs.map {
             RunEntry(id: $0.id, configuration: $0.run.configuration, baseDirectory: file.base,
-                     label: prefixed ? "\(file.name) \(label($0.run))" : label($0.run))
+                     label: prefixed ? "\(file.name) \(label($0.run))" : label($0.run),
+                     adapterDirectory: store.keptAdapterDirectory(runID: $0.id)?.path)
         }
     }
 

@@ -7,18 +7,21 @@ public protocol RunLauncher: Sendable {
                 progress: @escaping @Sendable (WorkerProgress) -> Void) -> LaunchResult
 }
 
-/// A run to execute: its id, configuration and base model, and the label progress lines give it.
+/// A run to execute: its id, configuration and base model, the label progress lines give it, and
+/// where its trained adapter is kept (nil: not kept).
 public struct RunEntry: Sendable {
     public var id: String
     public var configuration: RunConfiguration
     public var baseDirectory: String
     public var label: String
+    public var adapterDirectory: String?
 
-    public init(id: String, configuration: RunConfiguration, baseDirectory: String, label: String) {
+    public init(id: String, configuration: RunConfiguration, baseDirectory: String, label: String, adapterDirectory: String? = nil) {
         self.id = id
         self.configuration = configuration
         self.baseDirectory = baseDirectory
         self.label = label
+        self.adapterDirectory = adapterDirectory
     }
 }
 

@@ -151,7 +151,7 @@ public final class SweepRunner: @unchecked Sendable {
 
         let seconds = Date().timeIntervalSince(begun)
         if let outcome = finished.outcome {
-            record(outcome, id: id, label: label, index: index, total: total, seconds: seconds)
+            record(outcome, id: id, label: label, adapterKept: entry.adapterDirectory != nil, index: index, total: total, seconds: seconds)
         } else if stopped || finished.interrupted {
             // Stopped by the sweep or by Ctrl-C: not the run's fault. A SIGKILL from elsewhere (the OOM killer) is.
             // A worker stopped by SIGINT or SIGTERM stops the sweep too, rather than being claimed again.
@@ -164,7 +164,7 @@ public final class SweepRunner: @unchecked Sendable {
         }
     }
 
-    private func record(_ outcome: RunOutcome, id: String, label: String, index: Int, total: Int, seconds: Double) {
+    private func record(_ outcome: RunOutcome, id: String, label: String, adapterKept: Bool, index: Int, total: Int, seconds: Double) {
         do {
             if let error = outcome.error {
                 try store.fail(runID: id, error: error, step: outcome.failedStep, curve: outcome.curve)
@@ -174,7 +174,7 @@ public final class SweepRunner: @unchecked Sendable {
             }
             try store.finish(runID: id, metrics: outcome.metrics, curve: outcome.curve,
                              trainableParameters: outcome.trainableParameters, codeVersion: RunExecutor.numericsVersion,
-                             machine: outcome.machine)
+                             machine: outcome.machine, adapterKept: adapterKept)
         } catch {
             printProgress("[\(index)/\(total)] \(label): cannot record the outcome: \(error)")
             return
