@@ -40,6 +40,9 @@ check "Slurm and local runs have the same ids, metrics and loss curves, bit for 
     cmp <(results local.sqlite) <(results slurm.sqlite)
 check "the job script is readable: #SBATCH lines, the array range, one sweep shard call" bash -c '
 grep -q "^#SBATCH --array=0-7%2$" shared/*/job.sh && grep -q "shard --plan" shared/*/job.sh'
+check "every collected run keeps its adapter beside the database, as a local run does" bash -c '
+test "$(sqlite3 slurm.sqlite "select count(*) from adapters")" = 8 && test "$(sqlite3 local.sqlite "select count(*) from adapters")" = 8 &&
+for id in $(sqlite3 slurm.sqlite "select run_id from adapters"); do test -s adapters/$id/adapter_model.safetensors || exit 1; done'
 check "collecting again records nothing twice" bash -c '
 "$1" collect shared/* --db slurm.sqlite --out slurm 2>&1 | grep -q "collected 0 new result(s); 8 already recorded" &&
 cmp <(results slurm.sqlite) <(results local.sqlite)' _ "$sweep"
