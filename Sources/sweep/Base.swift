@@ -32,11 +32,11 @@ struct Base: ParsableCommand {
     @Flag(name: .customLong("report-only"), help: "Only re-render the report from the files in --out.")
     var reportOnly = false
 
-    @OptionGroup var compute: ComputeOptions
+    @OptionGroup var threads: TrainingThreadOptions
 
     func run() throws {
         if reportOnly { return try BaseReport.write(modelDirectory: out, to: report) }
-        try compute.apply()
+        let workers = threads.workers()
         let recipe: BaseRecipe
         do { recipe = try BaseRecipe.load(path: self.recipe) } catch let error as RecipeError { throw CommandError(error.description) }
 
@@ -73,9 +73,10 @@ struct Base: ParsableCommand {
         parameters.weightDecay = Float(recipe.weightDecay)
         parameters.maxGradientNorm = recipe.clip > 0 ? Float(recipe.clip) : nil
         parameters.seed = recipe.seed
+        parameters.threads = workers
         let stopAt = min(maxSteps ?? recipe.steps, recipe.steps)
 
-        printProgress("pretraining \(model.parameterCount) parameters (dim \(config.dim), \(config.nLayers) layers, vocab \(config.vocabSize)) for \(stopAt) steps of \(parameters.tokensPerStep) tokens (\(String(format: "%.1f", Double(stopAt * parameters.tokensPerStep) / Double(stream.count))) passes), \(BLAS.threadsDescription)")
+        printProgress("pretraining \(model.parameterCount) parameters (dim \(config.dim), \(config.nLayers) layers, vocab \(config.vocabSize)) for \(stopAt) steps of \(parameters.tokensPerStep) tokens (\(String(format: "%.1f", Double(stopAt * parameters.tokensPerStep) / Double(stream.count))) passes), \(workerThreadsDescription(workers))")
         let summary = Pretraining.run(model: model, tokens: stream, parameters: parameters) { progress in
             let step = progress.result.step + 1
             if step % logEvery == 0 || step == stopAt || step == 1 {
@@ -96,7 +97,7 @@ struct Base: ParsableCommand {
             parameters: model.parameterCount, corpusTokens: stream.count, steps: summary.steps, plannedSteps: recipe.steps,
             tokens: summary.tokens, passes: Double(summary.tokens) / Double(stream.count), finalLoss: summary.finalLoss,
             trainingSeconds: summary.wallSeconds, preparationSeconds: preparationSeconds,
-            tokensPerSecond: summary.tokensPerSecond, blas: BLAS.threadsDescription, losses: summary.losses)
+            tokensPerSecond: summary.tokensPerSecond, blas: workerThreadsDescription(workers), losses: summary.losses)
         try training.write(to: directory.appendingPathComponent(BaseRecord.trainingFile))
         printProgress(String(format: "wrote %@: final loss %.4f, %.0f tokens/s, %@", out, summary.finalLoss,
                              summary.tokensPerSecond, formatDuration(summary.wallSeconds)))

@@ -12,7 +12,7 @@ struct SlurmOptions: ParsableArguments {
     @Option(name: .customLong("max-parallel"), help: "Slurm: tasks of the array running at once (--array=0-(N-1)%K).")
     var maxParallel = 8
     @Option(help: "Slurm: time limit per task, as sbatch takes it (e.g. 0:30:00).") var time: String?
-    @Option(name: .customLong("cpus-per-task"), help: "Slurm: CPUs per task (runs use one BLAS thread).") var cpusPerTask = 1
+    @Option(name: .customLong("cpus-per-task"), help: "Slurm: CPUs per task (runs use one worker thread).") var cpusPerTask = 1
     @Option(name: .customLong("slurm-dir"), help: "Slurm: a directory every node sees, for the plan, the job script, shards and logs.")
     var slurmDirectory = "results/slurm"
     @Flag(help: "Slurm: submit and return; `sweep collect DIR` merges the results later.") var detach = false
@@ -41,9 +41,10 @@ struct Shard: ParsableCommand {
         }
         guard file.runs.indices.contains(index) else { throw CommandError("--index \(index) is outside the plan's 0..<\(file.runs.count)") }
         let entry = file.runs[index]
-        BLAS.threads = SweepRunner.threadsPerRun
+        BLAS.threads = 1
         printProgress("task \(index): run \(entry.id) (\(entry.configuration))")
-        let outcome = try RunExecutor(baseDirectory: file.base, configuration: entry.configuration).execute { report in
+        let outcome = try RunExecutor(baseDirectory: file.base, configuration: entry.configuration,
+                                      threads: SweepRunner.threadsPerRun).execute { report in
             let step = report.result.step + 1
             if step % 50 == 0 || step == report.totalSteps { printProgress(report.description) }
         }

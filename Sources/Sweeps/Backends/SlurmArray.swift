@@ -96,7 +96,7 @@ public struct SlurmArray {
         if let time = options.time { lines.append("#SBATCH --time=\(time)") }
         lines += [
             "set -euo pipefail",
-            "# One BLAS thread, as local workers use: the numbers match a local sweep's bit for bit.",
+            "# One worker thread, as local workers use (any count gives a local sweep's numbers bit for bit).",
             "exec \(shellQuoted(WorkerLauncher.currentExecutable)) shard --plan \(shellQuoted(directory.appendingPathComponent(planFile).path)) --index \"$SLURM_ARRAY_TASK_ID\"",
             "",
         ]
