@@ -43,7 +43,7 @@ public final class StepBatch {
         precondition(rows < capacityRows, "a step batch holds \(capacityRows) rows")
         let rowInputs = inputs + rows * T, rowTargets = targets + rows * T
         let length = write(rowInputs, rowTargets)
-        precondition(length >= 1 && length <= T, "a row of \(length) positions in a batch of \(T)")
+        precondition(length >= 0 && length <= T, "a row of \(length) positions in a batch of \(T)")
         (rowInputs + length).update(repeating: 0, count: T - length)
         (rowTargets + length).update(repeating: ignoreIndex, count: T - length)
         var counted = 0
@@ -81,7 +81,7 @@ public final class StepBatch {
         (0..<(rows + microBatchSize - 1) / microBatchSize).reduce(0) { $0 + targetCounts[$1] }
     }
 
-    /// The longest row among `rows`: the length of a pass over them.
+    /// The longest row among `rows` (at least 1): the length of a pass over them.
     func longest(_ rows: Range<Int>) -> Int {
         rows.reduce(1) { max($0, lengths[$1]) }
     }
