@@ -62,11 +62,11 @@ extension Llama {
         activations a: LlamaActivations, backwardScale: Float? = nil, meanOver targetCount: Int? = nil
     ) -> Float? {
         precondition(B <= a.capacityB && T <= a.capacityT, "a pass of \(B)×\(T) exceeds activations sized \(a.capacityB)×\(a.capacityT)")
+        precondition(adapter == nil || a.adapter != nil, "the activations were made before the adapter was attached")
         let N = B * T, C = config.dim, H = config.hiddenDim, V = config.vocabSize
         let NH = config.nHeads, NKV = config.nKVHeads, HD = config.headDim, eps = config.normEps
         let started = now()
 
-        precondition(adapter == nil || a.adapter != nil, "the activations were made before the adapter was attached")
         embeddingForward(out: a.residual[0].pointer, tokens: tokens, table: weights.embedding, N: N, C: C)
         for (l, w) in weights.layers.enumerated() {
             let x = a.residual[l].pointer, s = a.layers[l]
