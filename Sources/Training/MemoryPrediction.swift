@@ -17,8 +17,7 @@ public enum MemoryPrediction {
         optimizer: OptimizerKind, batchSize: Int, microBatchSize: Int, T: Int, threads: Int
     ) -> [MemoryCategory: Int] {
         let f = MemoryLayout<Float>.stride
-        let shards = StepShards(rows: batchSize, microBatchSize: microBatchSize).count
-        let S = shards, W = min(threads, shards)
+        let S = StepShards(rows: batchSize, microBatchSize: microBatchSize).count, W = min(threads, S)
         let B = StepShards.largestPass(rowsUpTo: batchSize, microBatchSize: microBatchSize)
         let N = B * T, C = config.dim, KV = config.kvDim, H = config.hiddenDim, V = config.vocabSize
         let L = config.nLayers, r = lora.rank
