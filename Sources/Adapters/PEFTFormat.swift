@@ -84,9 +84,9 @@ extension LoRA {
     }
 
     /// Reads an adapter directory for a model, checking every tensor's presence and shape.
-    public static func load(from directory: URL, modelConfig: LlamaConfig, capacityRows: Int) throws -> LoRA {
+    public static func load(from directory: URL, modelConfig: LlamaConfig) throws -> LoRA {
         let config = try readConfig(from: directory)
-        let lora = LoRA(config: config, modelConfig: modelConfig, capacityRows: capacityRows, seed: 0)
+        let lora = LoRA(config: config, modelConfig: modelConfig, seed: 0)
         let file = try SafeTensorsFile(contentsOf: directory.appendingPathComponent(weightsFile))
         var expected = Set<String>()
         for slot in lora.slots {

@@ -2,8 +2,9 @@ import Kernels
 import Model
 
 /// QLoRA's frozen base: projection weights stored as NF4 (optionally with double-quantized
-/// block statistics), each dequantized into one shared fp32 scratch buffer right before the
-/// matmul that needs it — in the forward and again in the backward pass, as bitsandbytes does.
+/// block statistics), each dequantized into the pass's fp32 scratch buffer (`LlamaActivations`'s
+/// `dequantized`, one per worker thread) right before the matmul that needs it — in the forward
+/// and again in the backward pass, as bitsandbytes does.
 ///
 /// Dettmers et al., "QLoRA: Efficient Finetuning of Quantized LLMs", arXiv 2305.14314.
 public final class QuantizedProjections: ProjectionWeightSource {
@@ -14,8 +15,9 @@ public final class QuantizedProjections: ProjectionWeightSource {
     public static let quantizedSites: Set<ProjectionSite> = [.q, .k, .v, .o, .gate, .up, .down]
 
     public let doubleQuantization: Bool
-    private var tensors: [[NF4Tensor]]  // [layer][site order of `quantizedOrder`]
-    private let scratch: FloatBuffer    // (OUT, IN) of the largest projection
+    /// Floats of the largest quantized projection (OUT, IN).
+    public let scratchCount: Int
+    private let tensors: [[NF4Tensor]]  // [layer][site order of `quantizedOrder`]
     private let ledger = MemoryLedger.current
     private static let quantizedOrder: [ProjectionSite] = [.q, .k, .v, .o, .gate, .up, .down]
 
@@ -32,8 +34,7 @@ public final class QuantizedProjections: ProjectionWeightSource {
                 return NF4Tensor(quantizing: weight, count: shape.out * shape.in, doubleQuantization: doubleQuantization)
             }
         }
-        let largest = Self.quantizedOrder.map { config.shape(of: $0) }.map { $0.out * $0.in }.max()!
-        scratch = FloatBuffer(count: largest, category: .dequantizationScratch)
+        scratchCount = Self.quantizedOrder.map { config.shape(of: $0) }.map { $0.out * $0.in }.max()!
         ledger.allocate(storageBytes, .baseWeights)
     }
 
@@ -42,12 +43,11 @@ public final class QuantizedProjections: ProjectionWeightSource {
     /// Bytes of NF4 codes and block statistics.
     public var storageBytes: Int { tensors.joined().reduce(0) { $0 + $1.storageBytes } }
 
-    public func weight(_ site: ProjectionSite, layer: Int) -> UnsafePointer<Float> {
+    public func dequantize(_ site: ProjectionSite, layer: Int, into scratch: UnsafeMutablePointer<Float>) {
         guard let index = Self.quantizedOrder.firstIndex(of: site) else {
             preconditionFailure("\(site.modulePath(layer: layer)) is not quantized")
         }
-        tensors[layer][index].dequantize(into: scratch.pointer)
-        return UnsafePointer(scratch.pointer)
+        tensors[layer][index].dequantize(into: scratch)
     }
 
     /// A model for QLoRA: `model`'s projections quantized to NF4, everything else copied in fp32.

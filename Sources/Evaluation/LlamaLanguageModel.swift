@@ -46,13 +46,8 @@ public final class LlamaLanguageModel: LanguageModel {
     private let inputs: UnsafeMutablePointer<Int32>         // (B, T) of one pass
     private let inputCapacity: Int
 
-    /// The rows an adapter must be sized for (`LoRA.load(…, capacityRows:)`) to be scored this way.
-    public static func adapterRows(maxLength: Int, rowsPerPass: Int = defaultRowsPerPass) -> Int {
-        max(rowsPerPass, maxLength)
-    }
-
-    /// `model` may carry an adapter; a LoRA adapter must hold `adapterRows(maxLength:rowsPerPass:)` rows.
-    /// The tokenizer's ids must fit the model's vocabulary.
+    /// `model` may carry an adapter, attached before the first request. The tokenizer's ids must fit
+    /// the model's vocabulary.
     public init(model: Llama, tokenizer: BPETokenizer, rowsPerPass: Int = defaultRowsPerPass, maxLength: Int? = nil) {
         let maxLength = maxLength ?? model.config.maxSeqLen
         precondition(maxLength >= 1 && rowsPerPass >= 1, "maxLength and rowsPerPass must be positive")
@@ -80,7 +75,7 @@ public final class LlamaLanguageModel: LanguageModel {
 
     private func activations(forLengthClass T: Int) -> LlamaActivations {
         if let existing = activations[T] { return existing }
-        let created = LlamaActivations(config: model.config, B: max(1, rowsPerPass / T), T: T, training: false)
+        let created = LlamaActivations(model: model, B: max(1, rowsPerPass / T), T: T, training: false)
         activations[T] = created
         return created
     }
@@ -89,11 +84,6 @@ public final class LlamaLanguageModel: LanguageModel {
     /// in the mode it was in (a fine-tuning loop may evaluate between steps).
     public func logLikelihoods(tokenized requests: [TokenizedRequest]) -> [LogLikelihood] {
         let lora = model.adapter as? LoRA
-        if let lora {
-            let needed = Self.adapterRows(maxLength: maxLength, rowsPerPass: rowsPerPass)
-            precondition(lora.capacityRows >= needed,
-                         "the adapter holds \(lora.capacityRows) rows; scoring needs \(needed): size it with LlamaLanguageModel.adapterRows(maxLength:rowsPerPass:)")
-        }
         let wasTraining = lora?.training ?? false
         lora?.training = false
         defer { lora?.training = wasTraining }

@@ -24,6 +24,16 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         self.init(seed: seed ^ hash)
     }
 
+    /// The stream of one numbered piece of a purpose's work — shard `shard` of optimizer step
+    /// `step` — independent of every other piece's, so that what a piece draws depends on its
+    /// numbers alone, not on the thread that runs it or on the pieces before it.
+    public init(seed: UInt64, stream: String, step: Int, shard: Int) {
+        var mixer = SeededGenerator(seed: seed, stream: stream)
+        let base = mixer.next()
+        mixer = SeededGenerator(seed: base ^ (UInt64(truncatingIfNeeded: step) &* 0x9E37_79B9_7F4A_7C15))
+        self.init(seed: mixer.next() ^ (UInt64(truncatingIfNeeded: shard) &* 0xD1B5_4A32_D192_ED03))
+    }
+
     public mutating func next() -> UInt64 {
         let result = rotateLeft(state.1 &* 5, 7) &* 9
         let t = state.1 << 17

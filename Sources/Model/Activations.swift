@@ -35,10 +35,6 @@ public struct LayerActivations {
         up = FloatBuffer(count: N * H, category: .activations)
         swiglu = FloatBuffer(count: N * H, category: .activations)
     }
-
-    var buffers: [FloatBuffer] {
-        [attnNormOut, attnRstd, q, k, v, probs, attnOut, residualMid, mlpNormOut, mlpRstd, gate, up, swiglu]
-    }
 }
 
 /// Gradients of activations, reused layer after layer during the backward pass.
@@ -67,12 +63,14 @@ public struct ActivationGradients {
         up = FloatBuffer(count: N * H, category: .activationGradients)
         scores = FloatBuffer(count: T * T, category: .activationGradients)
     }
-
-    var buffers: [FloatBuffer] { [residual, normOut, attnOut, q, k, v, swiglu, gate, up, scores] }
 }
 
-/// Every buffer a forward (and, when training, backward) pass needs, sized once for at most
-/// B sequences of at most T tokens, so that no step allocates.
+/// Every buffer a forward (and, when training, backward) pass writes, sized once for at most
+/// B sequences of at most T tokens, so that no step allocates: the model's activations, an
+/// adapter's, the dequantized weight of a quantized projection, and the time spent.
+///
+/// The model's parameters are only read by a pass, so passes with activations of their own can run
+/// on several threads at once: data-parallel training gives each worker thread one of these.
 ///
 /// A pass may use fewer rows or a shorter length than the capacity: buffers are read with the
 /// pass's own B and T, so their prefixes stay consistently laid out.
@@ -90,8 +88,17 @@ public final class LlamaActivations {
     /// nil when built for inference only.
     public let gradients: ActivationGradients?
     public let rope: RopeTable
+    /// The attached adapter's saved tensors, scratch and random stream; nil for a model without one.
+    public let adapter: (any AdapterActivations)?
+    /// (OUT, IN) of the largest projection the model does not store, dequantized for one matmul at a
+    /// time; nil for a model that stores every projection.
+    public let dequantized: FloatBuffer?
+    /// Where this context's passes spent their time since it was made.
+    public var timings = PassTimings()
 
-    public init(config: LlamaConfig, B: Int, T: Int, training: Bool) {
+    /// Activations for passes of `model` with the adapter and frozen projections attached to it now.
+    public init(model: Llama, B: Int, T: Int, training: Bool) {
+        let config = model.config
         precondition(B > 0 && T > 0, "activations need at least one sequence of one token")
         precondition(
             Self.floatCount(config: config, B: B, T: T, training: training) != nil,
@@ -107,6 +114,8 @@ public final class LlamaActivations {
         losses = FloatBuffer(count: N, category: .activations)
         gradients = training ? ActivationGradients(B: B, T: T, config: config) : nil
         rope = RopeTable(maxPositions: T, headDim: config.headDim, theta: config.ropeTheta)
+        adapter = model.adapter?.makeActivations(rows: N)
+        dequantized = model.frozenProjections.map { FloatBuffer(count: $0.scratchCount, category: .dequantizationScratch) }
     }
 
     /// How many floats activations of B sequences of T tokens hold, counted with overflow checks
@@ -132,11 +141,5 @@ public final class LlamaActivations {
             ? checkedSum([checkedProduct([4, NC]), checkedProduct([2, NKV]), checkedProduct([3, NH]), checkedProduct([T, T])])
             : 0
         return checkedSum([saved, gradients])
-    }
-
-    /// Bytes held for the forward pass's saved tensors and for the backward pass's gradients.
-    public var bytes: (saved: Int, gradients: Int) {
-        let saved = residual + layers.flatMap(\.buffers) + [finalNormOut, finalRstd, logits, losses]
-        return (saved.reduce(0) { $0 + $1.bytes }, (gradients?.buffers ?? []).reduce(0) { $0 + $1.bytes })
     }
 }

@@ -6,7 +6,7 @@ extension Llama {
     public func logProbabilities(of ids: [Int32]) -> [Float] {
         guard ids.count > 1 else { return [] }
         let T = ids.count, V = config.vocabSize
-        let activations = LlamaActivations(config: config, B: 1, T: T, training: false)
+        let activations = LlamaActivations(model: self, B: 1, T: T, training: false)
         ids.withUnsafeBufferPointer { _ = forward(tokens: $0.baseAddress!, targets: nil, B: 1, T: T, activations: activations) }
         return (0..<T - 1).map { t in
             let row = activations.logits.pointer + t * V
@@ -20,7 +20,7 @@ extension Llama {
     public func generateGreedy(prompt: [Int32], maxNewTokens: Int, stop: Int32? = nil) -> [Int32] {
         precondition(!prompt.isEmpty, "generation needs at least one prompt token")
         let capacity = min(prompt.count + maxNewTokens, max(config.maxSeqLen, prompt.count))
-        let activations = LlamaActivations(config: config, B: 1, T: capacity, training: false)
+        let activations = LlamaActivations(model: self, B: 1, T: capacity, training: false)
         var sequence = prompt
         var generated: [Int32] = []
         let V = config.vocabSize

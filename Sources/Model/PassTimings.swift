@@ -17,6 +17,17 @@ public struct PassTimings: Sendable, Codable, Equatable {
     /// Time in the passes that is neither matmuls, attention nor dequantization: norms,
     /// activations, RoPE, embeddings, the loss.
     public var other: Double { forward + backward - projections - attention - dequantization }
+
+    /// The time of two sets of passes together; for workers that ran side by side, thread-seconds.
+    public static func + (a: PassTimings, b: PassTimings) -> PassTimings {
+        var sum = a
+        sum.forward += b.forward
+        sum.backward += b.backward
+        sum.projections += b.projections
+        sum.attention += b.attention
+        sum.dequantization += b.dequantization
+        return sum
+    }
 }
 
 /// Monotonic seconds, for timing parts of a pass.

@@ -40,6 +40,7 @@ public struct MachineFingerprint: Codable, Sendable, Equatable {
     public var cpu: String
     /// The OpenBLAS core name, e.g. "SkylakeX" or "Haswell".
     public var blas: String
+    /// Worker threads (each with one BLAS thread): they change a run's speed, not its numbers.
     public var threads: Int
 
     public init(cpu: String, blas: String, threads: Int) {

@@ -7,9 +7,10 @@ import Model
 /// every run of a sweep.
 ///
 /// The base model's own parameters stay frozen; only the adapter trains. Micro-batches of
-/// `microBatchSize` examples (padded to their longest) are accumulated into optimizer steps of
-/// `batchSize` examples, over `passes` shuffled passes through the data, as Lit-GPT's
-/// `finetune/lora.py` does.
+/// `microBatchSize` examples (each the mean over its response targets) are accumulated into
+/// optimizer steps of `batchSize` examples, over `passes` shuffled passes through the data, as
+/// Lit-GPT's `finetune/lora.py` does. A step's passes run data-parallel (`DataParallelStep`), so
+/// the same seed gives the same bits for any thread count.
 public enum FineTuning {
     public struct Parameters: Sendable {
         public var lora = LoRAConfig()
@@ -30,6 +31,8 @@ public enum FineTuning {
         public var maxLength: Int? = nil
         /// Appended to every response when given.
         public var eos: Int32? = nil
+        /// Worker threads: how fast a step runs, never what it computes.
+        public var threads = 1
 
         public init() {}
 
@@ -44,13 +47,15 @@ public enum FineTuning {
                 problems.append("batch size (\(batchSize)) must be a positive multiple of the micro-batch size (\(microBatchSize))")
             }
             if warmupSteps < 0 { problems.append("warmup steps must be 0 or more, got \(warmupSteps)") }
+            if threads <= 0 { problems.append("threads must be at least 1, got \(threads)") }
             return problems
         }
     }
 
     public typealias Progress = TrainingProgress
 
-    /// Where a run's wall time went.
+    /// Where a run's time went: the passes' parts in thread-seconds (summed over the worker
+    /// threads), the optimizer in seconds.
     public struct TimeBreakdown: Sendable, Codable, Equatable {
         public var dequantization = 0.0
         public var matmul = 0.0
@@ -87,22 +92,20 @@ public enum FineTuning {
     ) -> Summary {
         precondition(p.problems().isEmpty, p.problems().joined(separator: "; "))
         precondition(!examples.isEmpty, "fine-tuning needs at least one example")
-        let T = sequenceLength(examples: examples, parameters: p, model: model.config), B = p.microBatchSize
-        precondition(adapter.capacityRows >= B * T, "the adapter holds \(adapter.capacityRows) rows, a micro-batch needs \(B * T)")
+        let T = sequenceLength(examples: examples, parameters: p, model: model.config)
 
         // Everything training touches is allocated before the ledger's peak is reset.
-        let activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
+        model.adapter = adapter
+        adapter.training = true
+        let passes = DataParallelStep(model: model, trained: .adapter(parameterCount: adapter.parameters.count),
+                                      rows: p.batchSize, microBatchSize: p.microBatchSize, T: T, threads: p.threads)
+        let batch = StepBatch(capacityRows: p.batchSize, T: T, microBatchSize: p.microBatchSize)
+        let gradients = passes.gradient
         let optimizer = p.optimizer.make(count: adapter.parameters.count, weightDecay: p.weightDecay)
-        let inputs = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
-        let targets = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
-        defer { inputs.deallocate(); targets.deallocate() }
         let order = trainingOrder(count: examples.count, passes: p.passes, seed: p.seed)
         let totalSteps = (order.count + p.batchSize - 1) / p.batchSize
         let schedule = LearningRateSchedule(shape: p.schedule, peak: p.learningRate, warmupSteps: p.warmupSteps,
                                             totalSteps: totalSteps, minimumFactor: p.minimumLearningRateFactor)
-        model.adapter = adapter
-        adapter.training = true
-        model.timings = PassTimings()
         MemoryLedger.current.resetPeaks()
         ProcessMemory.resetPeakResident()
 
@@ -113,31 +116,23 @@ public enum FineTuning {
         let start = Date()
         for step in 0..<totalSteps {
             let stepEnd = min(cursor + p.batchSize, order.count)
-            let microBatches = (stepEnd - cursor + B - 1) / B
-            var lossSum: Float = 0
-            while cursor < stepEnd {
-                let rows = min(B, stepEnd - cursor)
-                let length = fillMicroBatch(order[cursor..<cursor + rows], examples: examples, inputs: inputs, targets: targets,
-                                            B: B, maxLength: T, eos: p.eos)
-                for n in 0..<B * length where targets[n] != ignoreIndex { tokens += 1 }
-                let loss = model.forward(tokens: inputs, targets: targets, B: B, T: length, activations: activations,
-                                         backwardScale: 1 / Float(microBatches))!
-                model.backward(tokens: inputs, B: B, T: length, activations: activations, gradients: nil)
-                lossSum += loss
-                cursor += rows
+            batch.clear()
+            for index in order[cursor..<stepEnd] {
+                batch.appendRow { examples[index].write(inputs: $0, targets: $1, maxLength: T, eos: p.eos) }
             }
+            cursor = stepEnd
+            tokens += batch.targetCount
+            let loss = passes.run(batch, step: step)
+
             let optimizerStarted = Date()
-            let norm = clipGradientNorm(adapter.gradients.pointer, count: adapter.gradients.count,
-                                        maxNorm: p.maxGradientNorm ?? .infinity)
-            let loss = lossSum / Float(microBatches)
+            let norm = clipGradientNorm(gradients.pointer, count: gradients.count, maxNorm: p.maxGradientNorm ?? .infinity)
             guard loss.isFinite, norm.isFinite else {  // diverged: keep the last finite adapter
                 losses.append(loss)
                 divergedAt = step
                 break
             }
             let learningRate = schedule.learningRate(at: step)
-            optimizer.step(parameters: adapter.parameters.pointer, gradients: adapter.gradients.pointer, learningRate: learningRate)
-            adapter.gradients.zero()
+            optimizer.step(parameters: adapter.parameters.pointer, gradients: gradients.pointer, learningRate: learningRate)
             optimizerSeconds += Date().timeIntervalSince(optimizerStarted)
 
             losses.append(loss)
@@ -149,7 +144,7 @@ public enum FineTuning {
         let wall = Date().timeIntervalSince(start)
         adapter.training = false
         let ledger = MemoryLedger.current.snapshot
-        let t = model.timings
+        let t = passes.timings
         return Summary(
             steps: losses.count, examplesSeen: cursor, tokens: tokens, finalLoss: losses.last ?? .nan, losses: losses,
             wallSeconds: wall, tokensPerSecond: Double(tokens) / wall, trainableParameters: adapter.trainableParameters,
@@ -161,8 +156,8 @@ public enum FineTuning {
             divergedAtStep: divergedAt)
     }
 
-    /// T of the run's micro-batches: the longest example's positions, capped by `maxLength` and the
-    /// model's maximum. Activations (and an adapter's `capacityRows`, micro-batch size × T) are sized by it.
+    /// T of the run's passes: the longest example's positions, capped by `maxLength` and the model's
+    /// maximum. Activations are sized by it; each pass is as long as its own longest example.
     public static func sequenceLength(examples: [InstructionExample], parameters p: Parameters, model: LlamaConfig) -> Int {
         let maxLength = min(p.maxLength ?? model.maxSeqLen, model.maxSeqLen)
         let longest = examples.map { $0.prompt.count + $0.response.count + (p.eos == nil ? 0 : 1) - 1 }.max() ?? 1
@@ -173,30 +168,6 @@ public enum FineTuning {
     public static func trainingOrder(count: Int, passes: Int, seed: UInt64) -> [Int] {
         var generator = SeededGenerator(seed: seed, stream: "data-order")
         return (0..<passes).flatMap { _ in Array(0..<count).shuffled(using: &generator) }
-    }
-
-    /// Writes the chosen examples as rows of (B, length) with length their longest (≤ maxLength);
-    /// shorter rows and missing rows are padded with token 0 and ignored targets. Returns length.
-    static func fillMicroBatch(
-        _ chosen: ArraySlice<Int>, examples: [InstructionExample], inputs: UnsafeMutablePointer<Int32>,
-        targets: UnsafeMutablePointer<Int32>, B: Int, maxLength: Int, eos: Int32?
-    ) -> Int {
-        let eosCount = eos == nil ? 0 : 1
-        var length = 1
-        for index in chosen {
-            length = max(length, min(examples[index].prompt.count + examples[index].response.count + eosCount - 1, maxLength))
-        }
-        for row in 0..<B {
-            let rowInputs = inputs + row * length, rowTargets = targets + row * length
-            var written = 0
-            if row < chosen.count {
-                written = examples[chosen[chosen.startIndex + row]].write(
-                    inputs: rowInputs, targets: rowTargets, maxLength: length, eos: eos)
-            }
-            (rowInputs + written).update(repeating: 0, count: length - written)
-            (rowTargets + written).update(repeating: ignoreIndex, count: length - written)
-        }
-        return length
     }
 }
 

@@ -5,14 +5,20 @@ import Model
 /// The memory ledger of a fine-tuning run predicted from its configuration alone, by category:
 /// what each tensor must hold, counted from the shapes (the run's measured ledger must agree).
 ///
-/// Shapes: N = B·T rows of a micro-batch, C width, KV key/value width, H MLP width, V vocabulary,
-/// L layers, NH heads, r rank; 4 bytes per fp32 element, 1 per dropout-mask element.
+/// Shapes: B rows of a worker's largest pass, N = B·T, C width, KV key/value width, H MLP width,
+/// V vocabulary, L layers, NH heads, r rank; S shards of a step, W worker threads; 4 bytes per fp32
+/// element, 1 per dropout-mask element.
 public enum MemoryPrediction {
+    /// A run of steps of `batchSize` examples in micro-batches of `microBatchSize`, T positions long,
+    /// on `threads` worker threads: each worker holds one pass context (activations, the adapter's
+    /// and the dequantization scratch) and each shard a gradient buffer.
     public static func fineTuning(
         model config: LlamaConfig, lora: LoRAConfig, quantized: Bool, doubleQuantization: Bool,
-        optimizer: OptimizerKind, B: Int, T: Int
+        optimizer: OptimizerKind, batchSize: Int, microBatchSize: Int, T: Int, threads: Int
     ) -> [MemoryCategory: Int] {
         let f = MemoryLayout<Float>.stride
+        let S = StepShards(rows: batchSize, microBatchSize: microBatchSize).count, W = min(threads, S)
+        let B = StepShards.largestPass(rowsUpTo: batchSize, microBatchSize: microBatchSize)
         let N = B * T, C = config.dim, KV = config.kvDim, H = config.hiddenDim, V = config.vocabSize
         let L = config.nLayers, r = lora.rank
 
@@ -49,12 +55,12 @@ public enum MemoryPrediction {
         var prediction: [MemoryCategory: Int] = [
             .baseWeights: baseElements * f + nf4Bytes,
             .adapterWeights: adapterElements * f,
-            .gradients: adapterElements * f,
+            .gradients: S * adapterElements * f,
             .optimizerState: adapterElements * f * (optimizer == .adamw ? 2 : 1),
-            .activations: saved * f + adapterSaved,
-            .activationGradients: working * f + adapterScratch,
+            .activations: W * (saved * f + adapterSaved),
+            .activationGradients: W * (working * f + adapterScratch),
         ]
-        if quantized { prediction[.dequantizationScratch] = largestQuantized * f }
+        if quantized { prediction[.dequantizationScratch] = W * largestQuantized * f }
         return prediction
     }
 }

@@ -10,6 +10,8 @@ public enum Pretraining {
         public var sequenceLength: Int
         /// Micro-batches accumulated into one optimizer step.
         public var accumulation: Int = 1
+        /// Worker threads: how fast a step runs, never what it computes.
+        public var threads: Int = 1
         public var steps: Int
         public var optimizer: OptimizerKind = .adamw
         public var learningRate: Float
@@ -41,29 +43,24 @@ public enum Pretraining {
         public let losses: [Float]
     }
 
-    /// Trains `model` in place. The same model, tokens, parameters and thread count give the same
-    /// loss sequence, bit for bit.
+    /// Trains `model` in place. The same model, tokens and parameters give the same loss sequence,
+    /// bit for bit, for any thread count.
     public static func run(
         model: Llama, tokens: [Int32], parameters p: Parameters, progress: (Progress) -> Bool = { _ in true }
     ) -> Summary {
         let schedule = LearningRateSchedule(
             shape: p.schedule, peak: p.learningRate, warmupSteps: p.warmupSteps, totalSteps: p.steps,
             minimumFactor: p.minimumLearningRateFactor)
-        let trainer = Trainer(model: model, B: p.batchSize, T: p.sequenceLength, optimizer: p.optimizer,
-                              weightDecay: p.weightDecay, schedule: schedule, maxGradientNorm: p.maxGradientNorm)
+        let trainer = Trainer(model: model, B: p.batchSize, T: p.sequenceLength, accumulation: p.accumulation,
+                              threads: p.threads, optimizer: p.optimizer, weightDecay: p.weightDecay, schedule: schedule,
+                              maxGradientNorm: p.maxGradientNorm)
         var batches = TokenBatches(tokens: tokens, B: p.batchSize, T: p.sequenceLength, seed: p.seed)
-        let count = p.batchSize * p.sequenceLength
-        let inputs = UnsafeMutablePointer<Int32>.allocate(capacity: count)
-        let targets = UnsafeMutablePointer<Int32>.allocate(capacity: count)
-        defer { inputs.deallocate(); targets.deallocate() }
 
         var losses: [Float] = []
         losses.reserveCapacity(p.steps)
         let start = Date()
         for _ in 0..<p.steps {
-            let result = trainer.step(microBatches: p.accumulation, inputs: inputs, targets: targets) {
-                batches.next(inputs: $0, targets: $1)
-            }
+            let result = trainer.step { batches.next(inputs: $0, targets: $1) }
             losses.append(result.loss)
             let elapsed = Date().timeIntervalSince(start)
             let report = Progress(result: result, totalSteps: p.steps, elapsedSeconds: elapsed,

@@ -4,30 +4,40 @@ import Model
 /// Trains every parameter of a model: the full fine-tuning (and pretraining) loop's single step,
 /// with gradient accumulation over micro-batches, global-norm clipping and an optimizer.
 ///
+/// The step's passes run data-parallel (`DataParallelStep`): the same bits for any thread count.
 /// Everything a step touches is allocated here, once: a step allocates nothing.
 public final class Trainer {
     public let model: Llama
-    public let activations: LlamaActivations
-    public let gradients: FloatBuffer
-    public let gradientViews: LlamaWeights
+    public let B: Int
+    public let T: Int
+    /// Micro-batches of B sequences per optimizer step.
+    public let accumulation: Int
+    public let passes: DataParallelStep
+    public let batch: StepBatch
     public let optimizer: any Optimizer
     public let schedule: LearningRateSchedule
     public let maxGradientNorm: Float?
     public private(set) var step = 0
 
-    /// A trainer for micro-batches of B sequences of T tokens.
+    /// A trainer for steps of `accumulation` micro-batches of B sequences of T tokens, on `threads`
+    /// worker threads.
     public init(
-        model: Llama, B: Int, T: Int, optimizer: OptimizerKind, weightDecay: Float? = nil,
-        schedule: LearningRateSchedule, maxGradientNorm: Float? = 1
+        model: Llama, B: Int, T: Int, accumulation: Int = 1, threads: Int = 1, optimizer: OptimizerKind,
+        weightDecay: Float? = nil, schedule: LearningRateSchedule, maxGradientNorm: Float? = 1
     ) {
         self.model = model
-        activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
-        gradients = FloatBuffer(count: model.parameterCount, category: .gradients)
-        gradientViews = LlamaWeights(layout: model.layout, base: gradients.pointer)
+        self.B = B
+        self.T = T
+        self.accumulation = accumulation
+        passes = DataParallelStep(model: model, trained: .model, rows: B * accumulation, microBatchSize: B, T: T, threads: threads)
+        batch = StepBatch(capacityRows: B * accumulation, T: T, microBatchSize: B)
         self.optimizer = optimizer.make(count: model.parameterCount, weightDecay: weightDecay)
         self.schedule = schedule
         self.maxGradientNorm = maxGradientNorm
     }
+
+    /// The gradient of the last step (after clipping).
+    public var gradients: FloatBuffer { passes.gradient }
 
     /// What one optimizer step did.
     public struct StepResult: Sendable {
@@ -38,27 +48,17 @@ public final class Trainer {
         public let learningRate: Float
     }
 
-    /// One optimizer step over `microBatches` micro-batches, each filled by `nextBatch` into
-    /// (inputs, targets) buffers of (B, T).
-    public func step(
-        microBatches: Int, inputs: UnsafeMutablePointer<Int32>, targets: UnsafeMutablePointer<Int32>,
-        nextBatch: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) -> Void
-    ) -> StepResult {
-        let B = activations.capacityB, T = activations.capacityT
-        var lossSum: Float = 0
-        for _ in 0..<microBatches {
-            nextBatch(inputs, targets)
-            let loss = model.forward(tokens: inputs, targets: targets, B: B, T: T, activations: activations,
-                                     backwardScale: 1 / Float(microBatches))!
-            model.backward(tokens: inputs, B: B, T: T, activations: activations, gradients: gradientViews)
-            lossSum += loss
-        }
+    /// One optimizer step over `accumulation` micro-batches, each filled by `nextBatch` into
+    /// (inputs, targets) of (B, T).
+    public func step(nextBatch: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) -> Void) -> StepResult {
+        batch.clear()
+        for _ in 0..<accumulation { batch.appendRows(B, nextBatch) }
+        let loss = passes.run(batch, step: step)
         let norm = clipGradientNorm(gradients.pointer, count: gradients.count, maxNorm: maxGradientNorm ?? .infinity)
         let learningRate = schedule.learningRate(at: step)
         optimizer.step(parameters: model.parameters.pointer, gradients: gradients.pointer, learningRate: learningRate)
-        gradients.zero()
         defer { step += 1 }
-        return StepResult(step: step, loss: lossSum / Float(microBatches), gradientNorm: norm, learningRate: learningRate)
+        return StepResult(step: step, loss: loss, gradientNorm: norm, learningRate: learningRate)
     }
 }
 

@@ -23,14 +23,14 @@ struct AdapterOptions: ParsableArguments {
     }
 
     /// The model as the adapter sees it: quantized as trained, with the adapter attached.
-    func attach(to dense: Llama, capacityRows: Int) throws -> Llama {
+    func attach(to dense: Llama) throws -> Llama {
         guard let adapter else {
             if quant != nil { throw ValidationError("--quant applies to an --adapter's base: give --adapter too") }
             return dense
         }
         let base = (quant ?? Self.recordedQuantization(adapter) ?? .none).prepare(dense)
         do {
-            base.adapter = try LoRA.load(from: URL(fileURLWithPath: adapter), modelConfig: base.config, capacityRows: capacityRows)
+            base.adapter = try LoRA.load(from: URL(fileURLWithPath: adapter), modelConfig: base.config)
         } catch let error as CustomStringConvertible {
             throw CommandError("cannot load the adapter: \(error.description)")
         }

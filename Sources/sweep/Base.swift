@@ -27,12 +27,12 @@ struct Base: ParsableCommand {
     @Flag(name: .customLong("report-only"), help: "Only re-render the report from the files in --out.")
     var reportOnly = false
 
-    @OptionGroup var compute: ComputeOptions
+    @OptionGroup var threads: TrainingThreadOptions
 
     func run() throws {
         if reportOnly { return try BaseReport.write(modelDirectory: out, to: report) }
-        try compute.apply()
         var pretraining = try BasePretraining(recipePath: recipe, out: out)
+        pretraining.threads = threads.workers()
         pretraining.maxSteps = maxSteps
         pretraining.logEvery = logEvery
         try pretraining.run(report: report)

@@ -7,7 +7,8 @@ import Model
 import Training
 
 /// `sweep bench`: the training core's speed in one process — the BLAS peak at the model's matmul
-/// shapes, then tokens/s and model-FLOP utilisation of full, LoRA and QLoRA steps, per thread count.
+/// shapes, then tokens/s and model-FLOP utilisation of full, LoRA and QLoRA steps, per worker-thread
+/// count.
 ///
 /// Ratios are what this measures well: on a shared machine absolute numbers drift between
 /// invocations, but the peak and the steps measured side by side in one process see the same load.
@@ -18,13 +19,15 @@ struct Bench: ParsableCommand {
             Random-initialised models on random token batches (B × T, every position a target): \
             the base config (results/base/config.json, or its shape when absent) and a \
             3.4M-parameter config (dim 256, 4 layers, 4 heads, intermediate 688, vocab 512), each \
-            with 1 BLAS thread and with every core. Modes: full (every parameter, AdamW), lora (r=8, \
-            alpha=16, dropout 0.05 on q and v; AdamW on the adapter) and qlora (the same adapter \
-            over an NF4-dq base).
+            with 1 worker thread and with one per core. Modes: full (every parameter, AdamW), lora \
+            (r=8, alpha=16, dropout 0.05 on q and v; AdamW on the adapter) and qlora (the same \
+            adapter over an NF4-dq base). A step is one micro-batch of B sequences, cut into \
+            min(B, 4) shards that the worker threads share, each with one BLAS thread (as \
+            `finetune` and `pretrain` train).
 
             The peak is the best sgemm GFLOP/s over the shapes a training step multiplies (forward \
-            x·Wᵀ, input gradient dy·W, weight gradient dyᵀ·x of every projection), measured with \
-            the same thread count just before the steps.
+            x·Wᵀ, input gradient dy·W, weight gradient dyᵀ·x of every projection) at the rows of \
+            one pass, measured on as many threads side by side just before the steps.
 
             Model FLOPs per token (T the sequence length, L layers, C the width; N counts the \
             weights of every matmul — q, k, v, o, gate, up, down of each layer and the LM head — \
@@ -57,7 +60,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Seconds of timed steps per cell (after warm-up).")
     var seconds: Double = 2
 
-    @Option(help: "BLAS thread counts, comma-separated (default: 1 and every core).")
+    @Option(help: "Worker-thread counts, comma-separated (default: 1 and every core).")
     var threads: String?
 
     @Option(help: "Modes, comma-separated: full, lora, qlora.")
@@ -99,6 +102,7 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        BLAS.threads = 1
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let threadCounts = try threads.map { text in
             try text.split(separator: ",").map { word in
@@ -114,10 +118,9 @@ struct Bench: ParsableCommand {
 
         if let steps, let mode = chosenModes.first, let shape = shapes.first, let n = threadCounts.first {
             let (name, config) = shape
-            BLAS.threads = n
             log(String(format: "%@ (dim %d, %d layers, vocab %d), %@, %@: 1 warm-up step, then %d",
-                       name, config.dim, config.nLayers, config.vocabSize, BLAS.threadsDescription, mode.rawValue, steps))
-            let losses = BenchCell(mode: mode, config: config, B: batch, T: seqLen).profile(steps: steps)
+                       name, config.dim, config.nLayers, config.vocabSize, workerThreadsDescription(n), mode.rawValue, steps))
+            let losses = BenchCell(mode: mode, config: config, B: batch, T: seqLen, threads: n).profile(steps: steps)
             for (step, loss) in losses.enumerated() {
                 print(String(format: "step %d loss %.9g (0x%08x)%@", step, loss, loss.bitPattern, step == 0 ? " warm-up" : ""))
             }
@@ -127,13 +130,13 @@ struct Bench: ParsableCommand {
         var results: [BenchResult] = []
         for (name, config) in shapes {
             for n in threadCounts {
-                BLAS.threads = n
-                let peak = BenchPeak.measure(config: config, rows: batch * seqLen)
+                let rows = BenchCell(mode: .full, config: config, B: batch, T: seqLen, threads: n).passRows
+                let peak = BenchPeak.measure(config: config, rows: rows, threads: n)
                 log(String(format: "%@ (dim %d, %d layers, vocab %d), %@: sgemm peak %.1f GFLOP/s (%@)",
-                           name, config.dim, config.nLayers, config.vocabSize, BLAS.threadsDescription,
+                           name, config.dim, config.nLayers, config.vocabSize, workerThreadsDescription(n),
                            peak.gflops, peak.shape))
                 for mode in chosenModes {
-                    let timing = BenchCell(mode: mode, config: config, B: batch, T: seqLen).time(seconds: seconds)
+                    let timing = BenchCell(mode: mode, config: config, B: batch, T: seqLen, threads: n).time(seconds: seconds)
                     let tokensPerSecond = Double(timing.steps * batch * seqLen) / timing.seconds
                     let flopsPerToken = mode.flopsPerToken(config: config, T: seqLen, lora: BenchCell.lora)
                     let result = BenchResult(

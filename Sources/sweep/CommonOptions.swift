@@ -5,9 +5,9 @@ import Model
 import Sweeps
 import Training
 
-/// Options every command that computes shares.
+/// Options every command that scores or generates shares.
 struct ComputeOptions: ParsableArguments {
-    @Option(help: "OpenBLAS threads (default: all cores). A run repeats bit for bit with the same thread count; another thread count may round some products differently.")
+    @Option(help: "OpenBLAS threads (default: all cores). Scores repeat bit for bit with the same thread count; another thread count may round some products differently.")
     var threads: Int?
 
     func apply() throws {
@@ -15,6 +15,22 @@ struct ComputeOptions: ParsableArguments {
             guard threads > 0 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
             BLAS.threads = threads
         }
+    }
+}
+
+/// `--threads` of the commands that train: the worker threads of every data-parallel step.
+struct TrainingThreadOptions: ParsableArguments {
+    @Option(help: "Worker threads (default: one per core), each running whole shards of every optimizer step with one BLAS thread. The shards depend on the batch alone, so the same seed gives the same bits for any thread count.")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    /// The worker-thread count, with OpenBLAS set to one thread (the workers are the parallelism).
+    func workers() -> Int {
+        BLAS.threads = 1
+        return threads ?? ProcessInfo.processInfo.activeProcessorCount
     }
 }
 

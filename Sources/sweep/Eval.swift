@@ -65,8 +65,7 @@ struct Eval: ParsableCommand {
         guard tokenizer.vocabularySize <= config.vocabSize else {
             throw CommandError("\(model)/tokenizer.json has \(tokenizer.vocabularySize) tokens, more than the model's vocab_size (\(config.vocabSize)): it is not this model's tokenizer")
         }
-        let llama = try adapterOptions.attach(
-            to: ModelDirectory.load(model), capacityRows: LlamaLanguageModel.adapterRows(maxLength: config.maxSeqLen))
+        let llama = try adapterOptions.attach(to: ModelDirectory.load(model))
         var configuration = Benchmarks.Configuration.default
         if let limit { configuration = configuration.limited(to: limit) }
         let world = World(seed: seed)

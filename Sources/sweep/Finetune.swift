@@ -28,6 +28,10 @@ struct Finetune: ParsableCommand {
             --passes shuffled passes go over the data. Every knob's flag, default and meaning are those \
             of experiment files (`sweep knobs`).
 
+            Each optimizer step's examples are cut into min(--batch, 4) shards that --threads worker \
+            threads share, one BLAS thread each; the shards' gradients are added in a fixed order, so \
+            the same seed gives the same bits for any thread count.
+
             --data is alpaca or lima (the built-in instruction sets), Alpaca JSON or JSON Lines \
             ({"instruction", "input", "output"}, through Lit-GPT's Alpaca prompt), or JSON Lines of \
             {"prompt": "…", "response": "…"} (text, encoded with the model's tokenizer.json) or \
@@ -72,7 +76,7 @@ struct Finetune: ParsableCommand {
           help: "Print the run's tensor memory by category, predicted from the configuration, and stop.")
     var predictMemory = false
 
-    @OptionGroup var compute: ComputeOptions
+    @OptionGroup var threads: TrainingThreadOptions
 
     func validate() throws {
         _ = try runConfiguration()
@@ -97,16 +101,17 @@ struct Finetune: ParsableCommand {
     }
 
     func run() throws {
-        try compute.apply()
+        let workers = threads.workers()
         BaseModel.warnIfStale(model)
         let configuration = try runConfiguration()
-        if predictMemory { return try printPrediction(configuration) }
+        if predictMemory { return try printPrediction(configuration, threads: workers) }
         let base = configuration.quantization.prepare(try ModelDirectory.load(model))
         let examples = Array(try FineTuneData.load(data, modelDirectory: model, vocabSize: base.config.vocabSize)
             .prefix(trainExamples ?? .max))
         let steps = (examples.count * passes + batch - 1) / batch
-        printProgress("fine-tuning r \(rank), alpha \(alpha), \(configuration.targets.map(\.rawValue).joined(separator: ",")) over a \(quantization == .none ? "fp32" : quantization.rawValue) base of \(base.config.dim)×\(base.config.nLayers): \(examples.count) examples × \(passes) pass(es) = \(steps) steps of \(batch), \(BLAS.threadsDescription)")
-        let trained = try AdapterTraining.train(base: base, configuration: configuration, examples: examples) { progress in
+        printProgress("fine-tuning r \(rank), alpha \(alpha), \(configuration.targets.map(\.rawValue).joined(separator: ",")) over a \(quantization == .none ? "fp32" : quantization.rawValue) base of \(base.config.dim)×\(base.config.nLayers): \(examples.count) examples × \(passes) pass(es) = \(steps) steps of \(batch), \(workerThreadsDescription(workers))")
+        let trained = try AdapterTraining.train(base: base, configuration: configuration, examples: examples,
+                                                threads: workers) { progress in
             let step = progress.result.step + 1
             if step % logEvery == 0 || step == progress.totalSteps || step == 1 { printProgress(progress.description) }
         }
@@ -125,20 +130,20 @@ struct Finetune: ParsableCommand {
     }
 
     /// The ledger `FineTuning.run` would measure, from config.json and the data's longest example.
-    func printPrediction(_ configuration: RunConfiguration) throws {
+    func printPrediction(_ configuration: RunConfiguration, threads: Int) throws {
         let config = try ModelDirectory.config(model)
         let p = try AdapterTraining.parameters(configuration, eos: config.eosTokenID.map(Int32.init))
         let examples = try FineTuneData.load(data, modelDirectory: model, vocabSize: config.vocabSize)
         let T = FineTuning.sequenceLength(examples: Array(examples.prefix(trainExamples ?? .max)), parameters: p, model: config)
         let prediction = MemoryPrediction.fineTuning(
             model: config, lora: p.lora, quantized: quantization.isQuantized, doubleQuantization: quantization.isDoubleQuantized,
-            optimizer: optimizer, B: microBatch, T: T)
+            optimizer: optimizer, batchSize: batch, microBatchSize: microBatch, T: T, threads: threads)
         let total = prediction.values.reduce(0, +)
         if json {
             let byCategory = Dictionary(uniqueKeysWithValues: prediction.map { ($0.key.rawValue, $0.value) })
             return try printJSON(["peak_memory_bytes": total].merging(byCategory) { a, _ in a })
         }
-        print("predicted peak tensor memory for micro-batches of \(microBatch) × \(T) tokens:")
+        print("predicted peak tensor memory for steps of \(batch) examples of up to \(T) tokens (micro-batches of \(microBatch)) on \(threads) worker thread(s):")
         for category in MemoryCategory.allCases {
             guard let bytes = prediction[category] else { continue }
             print("  \(category.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(format: "%12d", bytes)) B")

@@ -33,7 +33,7 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        let llama = try adapterOptions.attach(to: ModelDirectory.load(model), capacityRows: ModelDirectory.config(model).maxSeqLen)
+        let llama = try adapterOptions.attach(to: ModelDirectory.load(model))
         let (prompt, encoding) = try input.tokens(model: model, vocabSize: llama.config.vocabSize)
         guard !prompt.isEmpty else { throw BadInput("the prompt needs at least one token") }
         let stop = llama.config.eosTokenID.map(Int32.init)

@@ -23,7 +23,7 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
-        let adapted = try adapterOptions.attach(to: ModelDirectory.load(model), capacityRows: 1)
+        let adapted = try adapterOptions.attach(to: ModelDirectory.load(model))
         guard let lora = adapted.adapter as? LoRA else { throw CommandError("no adapter was loaded") }
         try lora.merged(into: adapted).save(to: URL(fileURLWithPath: out))
         printProgress("wrote \(out): \(adapted.config.dim)×\(adapted.config.nLayers) model with the adapter merged")

@@ -14,8 +14,11 @@ struct Pretrain: ParsableCommand {
             Text is read as UTF-8 bytes (token ids 0…255), or with --tokenizer bpe through a byte-level \
             BPE tokenizer trained on it (digits always single tokens), saved as tokenizer.json beside the model. \
             Each optimizer step draws --accumulation micro-batches of --batch windows of --seq-len \
-            tokens at random offsets; the seed fixes initialisation and data order, so a run repeats \
-            bit for bit. Progress goes to standard error, the --json summary to standard output.
+            tokens at random offsets; the seed fixes initialisation and data order. A step's windows \
+            are cut into min(--batch × --accumulation, 4) shards that --threads worker threads share, \
+            one BLAS thread each, and the shards' gradients are added in a fixed order: the same seed \
+            gives the same bits for any thread count. Progress goes to standard error, the --json \
+            summary to standard output.
 
             A 0.2M-parameter model, in seconds:
               sweep pretrain --text corpus.txt --dim 64 --layers 4 --heads 4 \\
@@ -68,7 +71,7 @@ struct Pretrain: ParsableCommand {
     @Flag(help: "Print a JSON summary (steps, tokens, final_loss, wall_seconds, tokens_per_second, losses).")
     var json = false
 
-    @OptionGroup var compute: ComputeOptions
+    @OptionGroup var threads: TrainingThreadOptions
 
     enum TokenizerChoice: String, CaseIterable, ExpressibleByArgument {
         case byte, bpe
@@ -89,7 +92,7 @@ struct Pretrain: ParsableCommand {
     }
 
     func run() throws {
-        try compute.apply()
+        let workers = threads.workers()
         let bpe = try textTokenizer()
         let stream = try bpe.map { try encode(textFile: text!, with: $0) }
             ?? text.map { try TokenFile.bytes(of: URL(fileURLWithPath: $0)) }
@@ -116,8 +119,9 @@ struct Pretrain: ParsableCommand {
         parameters.weightDecay = weightDecay
         parameters.maxGradientNorm = clip > 0 ? clip : nil
         parameters.seed = seed
+        parameters.threads = workers
 
-        printProgress("pretraining \(model.parameterCount) parameters (dim \(modelConfig.dim), \(modelConfig.nLayers) layers, vocab \(modelConfig.vocabSize)) on \(stream.count) tokens, \(parameters.tokensPerStep) tokens per step, \(BLAS.threadsDescription)")
+        printProgress("pretraining \(model.parameterCount) parameters (dim \(modelConfig.dim), \(modelConfig.nLayers) layers, vocab \(modelConfig.vocabSize)) on \(stream.count) tokens, \(parameters.tokensPerStep) tokens per step, \(workerThreadsDescription(workers))")
         let summary = Pretraining.run(model: model, tokens: stream, parameters: parameters) { progress in
             let step = progress.result.step + 1
             if step % logEvery == 0 || step == steps || step == 1 { printProgress(progress.description) }

@@ -15,7 +15,7 @@ struct RunCommand: ParsableCommand {
             configuration with the base model's and the data's hashes, so a run already in the database \
             is never trained twice, and a second invocation of a finished sweep trains nothing (and \
             leaves the database byte for byte as it was). Each run executes in its own worker process \
-            with one BLAS thread; --jobs N runs N at once (default: one per core), and a run's numbers \
+            with one thread; --jobs N runs N at once (default: one per core), and a run's numbers \
             never depend on --jobs. A run that crashes or diverges is recorded as failed and the sweep \
             goes on. Ctrl-C stops cleanly: the next invocation resumes. After a file's runs, \
             results/<name>.md and its charts are rendered from the database.
@@ -27,7 +27,7 @@ struct RunCommand: ParsableCommand {
 
     @Argument(help: "Experiment files (TOML).") var files: [String]
     @Option(help: "The results database.") var db = ExperimentSession.defaultDatabase
-    @Option(help: "Runs to train at once, each in its own process with one BLAS thread (default: the number of cores).")
+    @Option(help: "Runs to train at once, each in its own process with one thread (default: the number of cores).")
     var jobs = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Directory for the rendered reports.") var out = "results"
     @Flag(help: "Allow grids of more than 500 runs.") var yes = false

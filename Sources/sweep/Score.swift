@@ -28,7 +28,7 @@ struct Score: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        let llama = try adapterOptions.attach(to: ModelDirectory.load(model), capacityRows: ModelDirectory.config(model).maxSeqLen)
+        let llama = try adapterOptions.attach(to: ModelDirectory.load(model))
         let (tokens, _) = try input.tokens(model: model, vocabSize: llama.config.vocabSize)
         guard tokens.count >= 2 else { throw BadInput("the input has \(tokens.count) token(s); scoring needs at least two") }
         guard tokens.count <= llama.config.maxSeqLen else {

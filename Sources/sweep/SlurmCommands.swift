@@ -12,7 +12,7 @@ struct SlurmOptions: ParsableArguments {
     @Option(name: .customLong("max-parallel"), help: "Slurm: tasks of the array running at once (--array=0-(N-1)%K).")
     var maxParallel = 8
     @Option(help: "Slurm: time limit per task, as sbatch takes it (e.g. 0:30:00).") var time: String?
-    @Option(name: .customLong("cpus-per-task"), help: "Slurm: CPUs per task (runs use one BLAS thread).") var cpusPerTask = 1
+    @Option(name: .customLong("cpus-per-task"), help: "Slurm: CPUs per task (runs use one worker thread).") var cpusPerTask = 1
     @Option(name: .customLong("slurm-dir"), help: "Slurm: a directory every node sees, for the plan, the job script, shards and logs.")
     var slurmDirectory = "results/slurm"
     @Option(help: "Slurm: the account to charge (sbatch --account).") var account: String?

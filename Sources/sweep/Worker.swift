@@ -21,12 +21,12 @@ struct Worker: ParsableCommand {
     @Option(help: "The base model directory.") var base: String
     @Option(help: "The run's configuration as JSON.") var config: String
     @Option(name: .customLong("adapter-out"), help: "Also write the trained adapter here, in PEFT's format.") var adapterOut: String?
-    @OptionGroup var compute: ComputeOptions
+    @OptionGroup var threads: TrainingThreadOptions
 
     func run() throws {
         restoreSignals()
         stopWhenOrphaned()
-        try compute.apply()
+        let workers = threads.workers()
         let configuration: RunConfiguration
         do {
             configuration = try JSONDecoder().decode(RunConfiguration.self, from: Data(config.utf8))
@@ -36,7 +36,7 @@ struct Worker: ParsableCommand {
         // A progress line at most every half second (and at the last step): the sweep prints every few
         // seconds, and a write per step would be I/O inside the training loop.
         var lastLine = Date.distantPast
-        let outcome = try RunExecutor(baseDirectory: base, configuration: configuration)
+        let outcome = try RunExecutor(baseDirectory: base, configuration: configuration, threads: workers)
             .execute(adapterDirectory: adapterOut.map { URL(fileURLWithPath: $0) }) { report in
                 let step = report.result.step + 1
                 guard step == report.totalSteps || Date().timeIntervalSince(lastLine) >= 0.5 else { return }

@@ -35,18 +35,21 @@ extension LoRA {
 
 extension Llama {
     /// forward(…, backwardScale: 1) then backward with the base frozen (gradients nil): only the
-    /// adapter's gradients accumulate. Returns the mean loss.
+    /// adapter's gradients accumulate, into `gradients`. Returns the mean loss.
     @discardableResult
-    func adapterGradients(_ batch: Batch, activations: LlamaActivations) -> Float {
-        accumulateGradients(batch, activations: activations, into: nil, scale: 1)
+    func adapterGradients(_ batch: Batch, activations: LlamaActivations, into gradients: FloatBuffer) -> Float {
+        accumulateGradients(batch, activations: activations, into: nil, adapterGradients: gradients, scale: 1)
     }
 
     /// The fp32 weight (OUT, IN) of a projection, whether stored or supplied by `frozenProjections`.
     func projectionValues(_ site: ProjectionSite, layer: Int) -> [Float] {
         let shape = config.shape(of: site)
-        let pointer = weights.projection(site, layer: layer).map { UnsafePointer($0) }
-            ?? frozenProjections!.weight(site, layer: layer)
-        return Array(UnsafeBufferPointer(start: pointer, count: shape.out * shape.in))
+        if let stored = weights.projection(site, layer: layer) {
+            return Array(UnsafeBufferPointer(start: stored, count: shape.out * shape.in))
+        }
+        var values = [Float](repeating: 0, count: shape.out * shape.in)
+        values.withUnsafeMutableBufferPointer { frozenProjections!.dequantize(site, layer: layer, into: $0.baseAddress!) }
+        return values
     }
 }
 

@@ -6,10 +6,10 @@ import Testing
 
 // Shapes: B batch, T time, logits (B·T, V); dropout buffers (count).
 //
-// The adapter draws a fresh mask at every training forward pass from its "lora-dropout" stream,
-// which depends on its seed alone. A new adapter with the same seed and the same parameters
-// therefore draws the same masks on its first pass: that is how the mask is held fixed for finite
-// differences below.
+// A training forward pass draws a fresh mask from its activations' "lora-dropout" stream, which
+// depends on the adapter's seed and on the (step, shard) it was last restarted at: new activations
+// start at (0, 0), and restarting a stream replays its masks. That is how the mask is held fixed
+// for finite differences below.
 
 @Suite("LoRA dropout")
 struct LoRADropoutTests {
@@ -18,7 +18,7 @@ struct LoRADropoutTests {
 
     func adapter(dropout: Float, seed: UInt64 = 5) -> LoRA {
         let lora = LoRA(config: LoRAConfig(rank: 4, alpha: 8, dropout: dropout, targets: allTargets),
-                        modelConfig: config, capacityRows: batch.B * batch.T, seed: seed)
+                        modelConfig: config, seed: seed)
         lora.perturbB()
         return lora
     }
@@ -29,9 +29,26 @@ struct LoRADropoutTests {
         let lora = adapter(dropout: 0.3)
         model.adapter = lora
         lora.training = true
-        let first = model.logits(of: batch.tokens, B: batch.B, T: batch.T)
-        let second = model.logits(of: batch.tokens, B: batch.B, T: batch.T)
+        let activations = LlamaActivations(model: model, B: batch.B, T: batch.T, training: false)
+        let first = model.logits(of: batch.tokens, B: batch.B, T: batch.T, activations: activations)
+        let second = model.logits(of: batch.tokens, B: batch.B, T: batch.T, activations: activations)
         #expect(maxAbsDifference(first, second) > 1e-3)
+    }
+
+    @Test("A stream restarted at the same step and shard replays its masks; another shard or step draws others")
+    func masksFollowStepAndShard() {
+        let model = makeModel(config)
+        model.adapter = adapter(dropout: 0.3)
+        let activations = LlamaActivations(model: model, B: batch.B, T: batch.T, training: false)
+        func logits(step: Int, shard: Int) -> [Float] {
+            activations.adapter!.restartRandomness(step: step, shard: shard)
+            return model.logits(of: batch.tokens, B: batch.B, T: batch.T, activations: activations)
+        }
+        let first = logits(step: 3, shard: 1)
+        _ = logits(step: 0, shard: 0)
+        #expect(bitIdentical(logits(step: 3, shard: 1), first))
+        #expect(maxAbsDifference(logits(step: 3, shard: 2), first) > 1e-3)
+        #expect(maxAbsDifference(logits(step: 4, shard: 1), first) > 1e-3)
     }
 
     @Test("Out of training the adapter is deterministic and computes exactly what dropout 0 computes")
@@ -79,22 +96,20 @@ struct LoRADropoutTests {
         // curvature that puts the step-3e-3 quotient 7% off (1e-3 agrees to 1%).
         let model = makeModel(config)
         let trained = LoRA(config: LoRAConfig(rank: 2, alpha: 4, dropout: p, targets: allTargets),
-                           modelConfig: config, capacityRows: batch.B * batch.T, seed: 17)
+                           modelConfig: config, seed: 17)
         trained.perturbB()
         model.adapter = trained
-        let activations = LlamaActivations(config: config, B: batch.B, T: batch.T, training: true)
-        model.adapterGradients(batch, activations: activations)
-        let analytic = trained.gradients.array
+        let activations = LlamaActivations(model: model, B: batch.B, T: batch.T, training: true)
+        let gradients = FloatBuffer(count: trained.parameters.count)
+        model.adapterGradients(batch, activations: activations, into: gradients)
+        let analytic = gradients.array
 
-        // Each evaluation: a fresh adapter of the same seed (hence the same first masks) carrying the
-        // perturbed parameters.
+        // Each evaluation restarts the stream, hence draws the masks the gradient was computed with.
         let report = analytic.withUnsafeBufferPointer { analytic in
             checkGradient("LoRA with dropout \(p)", of: trained.parameters.pointer, count: trained.parameters.count,
                           analytic: analytic.baseAddress!, step: gradientStep, relativeTolerance: relativeTolerance,
                           absoluteTolerance: absoluteTolerance) {
-                let fresh = LoRA(config: trained.config, modelConfig: config, capacityRows: batch.B * batch.T, seed: 17)
-                fresh.parameters.copy(from: trained.parameters)
-                model.adapter = fresh
+                activations.adapter!.restartRandomness(step: 0, shard: 0)
                 return Double(model.meanLoss(batch, activations: activations))
             }
         }
@@ -102,11 +117,12 @@ struct LoRADropoutTests {
 
         // The mask matters: the gradients differ from those of the same parameters without dropout.
         let plain = LoRA(config: LoRAConfig(rank: 2, alpha: 4, dropout: 0, targets: allTargets),
-                         modelConfig: config, capacityRows: batch.B * batch.T, seed: 17)
+                         modelConfig: config, seed: 17)
         plain.parameters.copy(from: trained.parameters)
         model.adapter = plain
-        model.adapterGradients(batch, activations: activations)
-        #expect(maxAbsDifference(plain.gradients.array, analytic) > 1e-3)
+        let plainGradients = FloatBuffer(count: plain.parameters.count)
+        model.adapterGradients(batch, activations: activations, into: plainGradients)
+        #expect(maxAbsDifference(plainGradients.array, analytic) > 1e-3)
     }
 
     @Test("The dropout kernel keeps ≈ 1 − p of the elements, scales them by 1/(1 − p), and its backward uses the same mask",

@@ -6,7 +6,7 @@ import Testing
 
 // Shapes: B batch, T time, A (r, IN), B (OUT, r). Loss: the model's mean cross-entropy.
 //
-// The adapter's gradients come from forward(…, backwardScale: 1) then backward(…, gradients: nil):
+// The adapter's gradients come from forward(…, backwardScale: 1) then backward(…, gradients: nil, adapterGradients: …):
 // the base model is frozen, so every gradient on A and B that is not in the head or layer 1's last
 // projection has travelled back through frozen norms, attention, SwiGLU and RoPE. Each element is
 // compared with a central difference of the forward loss. The loss is a Float of ≈ 2.5 whose
@@ -25,15 +25,15 @@ struct LoRAGradientTests {
         let config = variant.config
         let model = makeModel(config, seed: seed)
         let batch = Batch.random(V: config.vocabSize, B: 2, T: 5, seed: seed + 10)
-        let lora = LoRA(config: knobs, modelConfig: config, capacityRows: batch.B * batch.T, seed: seed + 20)
+        let lora = LoRA(config: knobs, modelConfig: config, seed: seed + 20)
         lora.perturbB(seed: seed + 30)
         model.adapter = lora
-        let activations = LlamaActivations(config: config, B: batch.B, T: batch.T, training: true)
+        let activations = LlamaActivations(model: model, B: batch.B, T: batch.T, training: true)
         let baseBefore = model.parameters.array
 
-        lora.gradients.zero()
-        model.adapterGradients(batch, activations: activations)
-        let analytic = lora.gradients.array
+        let gradients = FloatBuffer(count: lora.parameters.count)
+        model.adapterGradients(batch, activations: activations, into: gradients)
+        let analytic = gradients.array
         #expect(analytic.contains { $0 != 0 }, "no gradient reached the adapter")
         #expect(bitIdentical(model.parameters.array, baseBefore), "the backward pass changed the frozen base")
 
@@ -68,7 +68,7 @@ struct LoRAGradientTests {
         #expect(report.passed, "\(report)")
 
         // The check above covered both layers; make sure layer 0 is among them and got a gradient.
-        let lora = LoRA(config: knobs, modelConfig: variant.config, capacityRows: 10, seed: 22)
+        let lora = LoRA(config: knobs, modelConfig: variant.config, seed: 22)
         #expect(lora.slots.map(\.layer) == [0, 1])
         #expect(lora.slots.allSatisfy { $0.site == .k })
     }
@@ -79,14 +79,15 @@ struct LoRAGradientTests {
         let model = makeModel(config)
         let batch = Batch.random(V: config.vocabSize, B: 1, T: 4, seed: 8)
         let lora = LoRA(config: LoRAConfig(rank: 2, alpha: 4, dropout: 0, targets: allTargets),
-                        modelConfig: config, capacityRows: 4, seed: 1)
+                        modelConfig: config, seed: 1)
         lora.perturbB()
         model.adapter = lora
-        let activations = LlamaActivations(config: config, B: 1, T: 4, training: true)
-        model.adapterGradients(batch, activations: activations)
-        let once = lora.gradients.array
-        model.adapterGradients(batch, activations: activations)
-        let twice = lora.gradients.array
+        let activations = LlamaActivations(model: model, B: 1, T: 4, training: true)
+        let gradients = FloatBuffer(count: lora.parameters.count)
+        model.adapterGradients(batch, activations: activations, into: gradients)
+        let once = gradients.array
+        model.adapterGradients(batch, activations: activations, into: gradients)
+        let twice = gradients.array
         let worst = zip(once, twice).map { abs(2 * $0 - $1) / max(abs($1), 1e-6) }.max()!
         #expect(worst < 1e-5, "second pass gave \(worst) relative difference from twice the first")
     }

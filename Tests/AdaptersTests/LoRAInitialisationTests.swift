@@ -16,7 +16,7 @@ struct LoRAInitialisationTests {
         let base = model.logits(of: batch.tokens, B: batch.B, T: batch.T)
 
         let lora = LoRA(config: LoRAConfig(rank: 4, alpha: 8, dropout: 0, targets: allTargets),
-                        modelConfig: variant.config, capacityRows: batch.B * batch.T, seed: 11)
+                        modelConfig: variant.config, seed: 11)
         model.adapter = lora
         let adapted = model.logits(of: batch.tokens, B: batch.B, T: batch.T)
         #expect(bitIdentical(adapted, base), "largest difference \(maxAbsDifference(adapted, base))")
@@ -31,7 +31,7 @@ struct LoRAInitialisationTests {
     func initialDistribution() {
         let config = Variant.grouped.config  // C 16, KV 8, H 12: slots of three input widths
         let lora = LoRA(config: LoRAConfig(rank: 8, alpha: 16, dropout: 0, targets: allTargets),
-                        modelConfig: config, capacityRows: 4, seed: 5)
+                        modelConfig: config, seed: 5)
         #expect(lora.slots.count == 7 * config.nLayers + 1)
         for slot in lora.slots {
             let a = lora.a(slot), bound = 1 / Float(slot.inFeatures).squareRoot()
@@ -51,9 +51,9 @@ struct LoRAInitialisationTests {
     func seeding() {
         let config = Variant.untied.config
         let knobs = LoRAConfig(rank: 4, alpha: 8, dropout: 0, targets: [.q, .v, .down])
-        let first = LoRA(config: knobs, modelConfig: config, capacityRows: 4, seed: 21)
-        let again = LoRA(config: knobs, modelConfig: config, capacityRows: 4, seed: 21)
-        let other = LoRA(config: knobs, modelConfig: config, capacityRows: 4, seed: 22)
+        let first = LoRA(config: knobs, modelConfig: config, seed: 21)
+        let again = LoRA(config: knobs, modelConfig: config, seed: 21)
+        let other = LoRA(config: knobs, modelConfig: config, seed: 22)
         #expect(bitIdentical(first.parameters.array, again.parameters.array))
         for slot in first.slots {
             let a = first.a(slot), b = other.a(slot)
@@ -66,16 +66,16 @@ struct LoRAInitialisationTests {
         // Dropout draws from its own stream ("lora-dropout"), so turning it on must not move A.
         let config = Variant.untied.config
         let plain = LoRA(config: LoRAConfig(rank: 4, alpha: 8, dropout: 0, targets: [.q, .v]),
-                         modelConfig: config, capacityRows: 4, seed: 9)
+                         modelConfig: config, seed: 9)
         let dropped = LoRA(config: LoRAConfig(rank: 4, alpha: 32, dropout: 0.3, targets: [.q, .v]),
-                           modelConfig: config, capacityRows: 64, seed: 9)
+                           modelConfig: config, seed: 9)
         #expect(bitIdentical(plain.parameters.array, dropped.parameters.array))
     }
 
     @Test("initialize(seed:) resets A to the seed's values and B to zero")
     func reinitialise() {
         let knobs = LoRAConfig(rank: 2, alpha: 4, dropout: 0, targets: [.k, .head])
-        let lora = LoRA(config: knobs, modelConfig: Variant.tied.config, capacityRows: 4, seed: 3)
+        let lora = LoRA(config: knobs, modelConfig: Variant.tied.config, seed: 3)
         let initial = lora.parameters.array
         lora.perturbB()
         for i in 0..<lora.parameters.count { lora.parameters[i] += 0.5 }

@@ -19,7 +19,7 @@ struct MergeTests {
     /// but, outside training, off.
     func trainedAdapter(_ config: LlamaConfig, targets: Set<ProjectionSite>) -> LoRA {
         let lora = LoRA(config: LoRAConfig(rank: 4, alpha: 8, dropout: 0.05, targets: targets),
-                        modelConfig: config, capacityRows: 16, seed: 2)
+                        modelConfig: config, seed: 2)
         lora.perturbB(std: 0.3)
         lora.training = false
         return lora
@@ -78,8 +78,7 @@ struct MergeTests {
         var p = FrozenBaseTests.parameters(targets: allTargets, dropout: 0.05)
         p.passes = 4
         let examples = FrozenBaseTests.examples(V: config.vocabSize)
-        let T = examples.map { $0.prompt.count + $0.response.count - 1 }.max()!
-        let lora = LoRA(config: p.lora, modelConfig: config, capacityRows: p.microBatchSize * T, seed: p.seed)
+        let lora = LoRA(config: p.lora, modelConfig: config, seed: p.seed)
         let summary = FineTuning.run(model: model, adapter: lora, examples: examples, parameters: p)
         #expect(summary.steps == 12)
         let largestB = lora.slots.map { lora.b($0).map(abs).max()! }.max()!

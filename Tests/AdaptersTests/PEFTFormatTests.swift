@@ -18,7 +18,7 @@ struct PEFTFormatTests {
     /// A saved adapter with non-zero A and B in a fresh directory; the caller removes it.
     func savedAdapter(_ knobs: LoRAConfig) throws -> (directory: URL, lora: LoRA) {
         let directory = try temporaryDirectory()
-        let lora = LoRA(config: knobs, modelConfig: config, capacityRows: 4, seed: 6)
+        let lora = LoRA(config: knobs, modelConfig: config, seed: 6)
         lora.perturbB()
         try lora.save(to: directory, baseModel: "tiny-llama")
         return (directory, lora)
@@ -63,7 +63,7 @@ struct PEFTFormatTests {
     }
 
     func load(_ directory: URL) throws -> LoRA {
-        try LoRA.load(from: directory, modelConfig: config, capacityRows: 4)
+        try LoRA.load(from: directory, modelConfig: config)
     }
 
     @Test("Save then load gives the same A and B bit for bit and the same knobs",

@@ -37,7 +37,8 @@ struct QuantizedProjectionsTests {
         #expect((quantized.frozenProjections as? QuantizedProjections)?.doubleQuantization == doubleQuantization)
     }
 
-    @Test("The NF4 codes and statistics are all the projection storage the ledger sees", arguments: [false, true])
+    @Test("The NF4 codes and statistics are all the projection storage the ledger sees; each pass context adds one scratch",
+          arguments: [false, true])
     func storageInLedger(doubleQuantization: Bool) {
         let config = Variant.grouped.config
         let model = makeModel(config)
@@ -51,10 +52,13 @@ struct QuantizedProjectionsTests {
             }
             #expect(source.storageBytes == nf4)
             #expect(live[.baseWeights] == quantized.parameters.bytes + nf4)
-            // One scratch buffer of the largest quantized projection: q and o, (C, C) = 16 × 16 here.
+            #expect(live[.dequantizationScratch] == nil)
+            // Each pass context holds a scratch buffer of the largest quantized projection: q and o,
+            // (C, C) = 16 × 16 here.
             let largest = QuantizedProjections.quantizedSites.map { config.shape(of: $0) }.map { $0.out * $0.in }.max()!
             #expect(largest == config.dim * config.dim)
-            #expect(live[.dequantizationScratch] == largest * 4)
+            let contexts = (0..<2).map { _ in LlamaActivations(model: quantized, B: 1, T: 2, training: false) }
+            #expect(MemoryLedger.current.snapshot.live[.dequantizationScratch] == contexts.count * largest * 4)
         }
     }
 

@@ -33,7 +33,7 @@ import Testing
         let T = sequence.count - 1
         let inputs = Array(sequence.dropLast())
         let targets = (0..<T).map { $0 + 1 >= prompt.count ? sequence[$0 + 1] : -100 }
-        let activations = LlamaActivations(config: llama.config, B: 1, T: T, training: false)
+        let activations = LlamaActivations(model: llama, B: 1, T: T, training: false)
         let expected = inputs.withUnsafeBufferPointer { i in
             targets.withUnsafeBufferPointer { t in
                 llama.forward(tokens: i.baseAddress!, targets: t.baseAddress!, B: 1, T: T, activations: activations)!

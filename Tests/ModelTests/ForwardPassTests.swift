@@ -79,8 +79,8 @@ struct ForwardPassTests {
         let model = makeModel(variant.config)
         let batch = Batch.random(V: model.config.vocabSize, B: 2, T: 5, seed: 11, ignored: [2])
 
-        let exact = LlamaActivations(config: model.config, B: 2, T: 5, training: false)
-        let roomy = LlamaActivations(config: model.config, B: 3, T: 9, training: false)
+        let exact = LlamaActivations(model: model, B: 2, T: 5, training: false)
+        let roomy = LlamaActivations(model: model, B: 3, T: 9, training: false)
         let exactLogits = model.logits(of: batch.tokens, B: 2, T: 5, activations: exact)
         // Fill the larger activations with a different, longer pass first so stale values are present.
         let filler = Batch.random(V: model.config.vocabSize, B: 3, T: 9, seed: 12)
@@ -97,8 +97,8 @@ struct ForwardPassTests {
         let model = makeModel(Variant.grouped.config)
         let batch = Batch.random(V: model.config.vocabSize, B: 2, T: 5, seed: 13, ignored: [7])
 
-        let exact = LlamaActivations(config: model.config, B: 2, T: 5, training: true)
-        let roomy = LlamaActivations(config: model.config, B: 3, T: 8, training: true)
+        let exact = LlamaActivations(model: model, B: 2, T: 5, training: true)
+        let roomy = LlamaActivations(model: model, B: 3, T: 8, training: true)
         let exactGradients = FloatBuffer(count: model.parameterCount)
         model.accumulateGradients(batch, activations: exact, into: exactGradients)
         let roomyGradients = FloatBuffer(count: model.parameterCount)

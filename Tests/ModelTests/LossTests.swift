@@ -29,7 +29,7 @@ struct LossTests {
     func meanOverCountedPositions(ignored: [Int]) {
         let model = makeModel(Variant.untied.config)
         let batch = Batch.random(V: model.config.vocabSize, B: B, T: T, seed: 3, ignored: ignored)
-        let activations = LlamaActivations(config: model.config, B: B, T: T, training: false)
+        let activations = LlamaActivations(model: model, B: B, T: T, training: false)
 
         let loss = Double(model.meanLoss(batch, activations: activations))
         let expected = referenceLoss(model, batch)
@@ -49,7 +49,7 @@ struct LossTests {
     @Test("Ignoring one more position takes it out of both the sum and the count")
     func ignoringRemovesFromSumAndCount() {
         let model = makeModel(Variant.untied.config)
-        let activations = LlamaActivations(config: model.config, B: B, T: T, training: false)
+        let activations = LlamaActivations(model: model, B: B, T: T, training: false)
         var batch = Batch.random(V: model.config.vocabSize, B: B, T: T, seed: 4)
         let full = model.meanLoss(batch, activations: activations)
         batch.targets[4] = ignoreIndex
@@ -62,7 +62,7 @@ struct LossTests {
     @Test("A batch whose targets are all ignored has loss 0")
     func allIgnoredLossIsZero() {
         let model = makeModel(Variant.untied.config)
-        let activations = LlamaActivations(config: model.config, B: B, T: T, training: false)
+        let activations = LlamaActivations(model: model, B: B, T: T, training: false)
         let batch = Batch.random(V: model.config.vocabSize, B: B, T: T, seed: 5, ignored: Array(0..<B * T))
         #expect(model.meanLoss(batch, activations: activations) == 0)
     }
@@ -70,7 +70,7 @@ struct LossTests {
     @Test("A batch whose targets are all ignored contributes no gradient")
     func allIgnoredGradientIsZero() {
         let model = makeModel(Variant.untied.config)
-        let activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
+        let activations = LlamaActivations(model: model, B: B, T: T, training: true)
         let batch = Batch.random(V: model.config.vocabSize, B: B, T: T, seed: 5, ignored: Array(0..<B * T))
         let gradients = FloatBuffer(count: model.parameterCount)
         let loss = model.accumulateGradients(batch, activations: activations, into: gradients)

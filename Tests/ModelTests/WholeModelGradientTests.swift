@@ -28,7 +28,7 @@ struct WholeModelGradientTests {
     func everyTensorMatchesFiniteDifferences(variant: Variant) {
         let model = model(variant)
         let batch = batch(variant.config)
-        let activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
+        let activations = LlamaActivations(model: model, B: B, T: T, training: true)
         let gradients = FloatBuffer(count: model.parameterCount)
         model.accumulateGradients(batch, activations: activations, into: gradients)
 
@@ -52,7 +52,7 @@ struct WholeModelGradientTests {
     func frozenBackwardWritesNothing() {
         let model = model(.untied)
         let batch = batch(model.config)
-        let activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
+        let activations = LlamaActivations(model: model, B: B, T: T, training: true)
 
         let full = FloatBuffer(count: model.parameterCount)
         model.accumulateGradients(batch, activations: activations, into: full)
@@ -62,7 +62,7 @@ struct WholeModelGradientTests {
         let gradientsBefore = full.array
         let parametersBefore = model.parameters.array
         // Fresh activations, so nothing the full pass left behind can stand in for the frozen one.
-        let frozen = LlamaActivations(config: model.config, B: B, T: T, training: true)
+        let frozen = LlamaActivations(model: model, B: B, T: T, training: true)
         let loss = model.accumulateGradients(batch, activations: frozen, into: nil)
 
         #expect(loss.isFinite)
@@ -78,7 +78,7 @@ struct WholeModelGradientTests {
     func gradientsAccumulate(variant: Variant) {
         let model = model(variant)
         let batch = batch(variant.config)
-        let activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
+        let activations = LlamaActivations(model: model, B: B, T: T, training: true)
 
         let once = FloatBuffer(count: model.parameterCount)
         model.accumulateGradients(batch, activations: activations, into: once)
@@ -95,7 +95,7 @@ struct WholeModelGradientTests {
     func backwardScaleScalesLinearly(scale: Float) {
         let model = model(.grouped)
         let batch = batch(model.config)
-        let activations = LlamaActivations(config: model.config, B: B, T: T, training: true)
+        let activations = LlamaActivations(model: model, B: B, T: T, training: true)
 
         let unit = FloatBuffer(count: model.parameterCount)
         let unitLoss = model.accumulateGradients(batch, activations: activations, into: unit, scale: 1)

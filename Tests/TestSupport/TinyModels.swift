@@ -97,15 +97,17 @@ extension Llama {
 
     /// The mean loss on `batch`, from fresh inference activations.
     public func meanLoss(_ batch: Batch) -> Float {
-        meanLoss(batch, activations: LlamaActivations(config: config, B: batch.B, T: batch.T, training: false))
+        meanLoss(batch, activations: LlamaActivations(model: self, B: batch.B, T: batch.T, training: false))
     }
 
     /// forward(…, backwardScale: scale) then backward, accumulating into `gradients` (laid out like
-    /// the parameters) or, with nil, into nothing but the activation gradients (and an attached
-    /// adapter's). Returns the mean loss.
+    /// the parameters) or, with nil, into nothing but the activation gradients, and into
+    /// `adapterGradients` (laid out like an attached adapter's parameters) when given. Returns the
+    /// mean loss.
     @discardableResult
     public func accumulateGradients(
-        _ batch: Batch, activations: LlamaActivations, into gradients: FloatBuffer?, scale: Float = 1
+        _ batch: Batch, activations: LlamaActivations, into gradients: FloatBuffer?, adapterGradients: FloatBuffer? = nil,
+        scale: Float = 1
     ) -> Float {
         precondition(gradients.map { $0.count == parameterCount } ?? true, "gradients must match the parameters")
         let views = gradients.map { LlamaWeights(layout: layout, base: $0.pointer) }
@@ -114,7 +116,7 @@ extension Llama {
                 let loss = forward(tokens: tokens.baseAddress!, targets: targets.baseAddress!, B: batch.B,
                                    T: batch.T, activations: activations, backwardScale: scale)!
                 backward(tokens: tokens.baseAddress!, B: batch.B, T: batch.T, activations: activations,
-                         gradients: views)
+                         gradients: views, adapterGradients: adapterGradients?.pointer)
                 return loss
             }
         }
@@ -122,7 +124,7 @@ extension Llama {
 
     /// The (B·T, V) logits for B sequences of T tokens, from activations sized exactly.
     public func logits(of tokens: [Int32], B: Int, T: Int) -> [Float] {
-        let activations = LlamaActivations(config: config, B: B, T: T, training: false)
+        let activations = LlamaActivations(model: self, B: B, T: T, training: false)
         return logits(of: tokens, B: B, T: T, activations: activations)
     }
 

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 import Training
 
-/// A run depends on its seed and inputs alone: bit for bit, at any BLAS thread count.
+/// A run depends on its seed and inputs alone: bit for bit, at any thread count.
 ///
 /// Serialized because `BLAS.threads` is process-wide: no two of these tests may change it at once.
 @Suite("Determinism", .serialized)
@@ -36,26 +36,33 @@ struct DeterminismTests {
         #expect(first.losses.last! < first.losses.first!)
     }
 
-    /// What the design guarantees today: the same thread count repeats a run bit for bit. Another thread
-    /// count may not (OpenBLAS splits products by thread count, and some kernels then round differently).
-    @Test("Two BLAS threads twice give bit-identical runs")
-    func sameThreadCountRepeats() {
-        // Wide enough that OpenBLAS splits products across threads (it keeps m·n·k < 262,144 on
-        // one): 128 rows × 64 × 128 in the MLP.
+    /// What the design guarantees: a step's rows are cut into shards by the batch alone, each shard
+    /// runs on one BLAS thread into its own gradient buffer, and the buffers are added in shard
+    /// order. So neither the worker-thread count nor a BLAS thread count set beforehand (training
+    /// sets one BLAS thread itself: OpenBLAS may round a product it splits over threads differently)
+    /// can change a bit.
+    @Test("1, 2 and 3 worker threads, after any BLAS thread count, give bit-identical runs")
+    func anyThreadCountRepeats() {
+        // Wide enough that OpenBLAS would split products across threads (it keeps m·n·k < 262,144
+        // on one): 32 rows × 64 × 128 in the MLP of a one-sequence pass, 128 rows in the batch.
         let config = LlamaConfig(dim: 64, hiddenDim: 128, nLayers: 1, nHeads: 4, vocabSize: 64, maxSeqLen: 64)
         let tokens = tokenStream(count: 600, V: 64)
         var p = Pretraining.Parameters(batchSize: 4, sequenceLength: 32, steps: 3, learningRate: 3e-3)
         p.seed = 3
-        let a = makeModel(config, perturbation: 0), b = duplicate(a)
+        let initial = makeModel(config, perturbation: 0)
 
         let saved = BLAS.threads
         defer { BLAS.threads = saved }
-        BLAS.threads = 2
-        #expect(BLAS.threads == 2)
-        let first = Pretraining.run(model: a, tokens: tokens, parameters: p)
-        let second = Pretraining.run(model: b, tokens: tokens, parameters: p)
-
-        #expect(bitIdentical(first.losses, second.losses), "\(first.losses) vs \(second.losses)")
-        #expect(bitIdentical(a.parameters.array, b.parameters.array), "the final parameters differ")
+        var runs: [(losses: [Float], parameters: [Float])] = []
+        for (threads, blasThreads) in [(1, 1), (2, 2), (3, 2), (2, 1)] {
+            BLAS.threads = blasThreads
+            p.threads = threads
+            let model = duplicate(initial)
+            runs.append((Pretraining.run(model: model, tokens: tokens, parameters: p).losses, model.parameters.array))
+        }
+        for run in runs.dropFirst() {
+            #expect(bitIdentical(run.losses, runs[0].losses), "\(run.losses) vs \(runs[0].losses)")
+            #expect(bitIdentical(run.parameters, runs[0].parameters), "the final parameters differ")
+        }
     }
 }

@@ -41,7 +41,7 @@ func fineTune(_ p: FineTuning.Parameters, examples: [InstructionExample] = copyT
     -> (summary: FineTuning.Summary, initial: [Float], adapter: LoRA) {
     let model = makeModel(tinyConfig, perturbation: 0)
     let lora = LoRA(config: p.lora, modelConfig: model.config,
-                    capacityRows: p.microBatchSize * runLength(examples, eos: p.eos), seed: adapterSeed ?? p.seed)
+                    seed: adapterSeed ?? p.seed)
     let initial = lora.parameters.array
     let summary = FineTuning.run(model: model, adapter: lora, examples: examples, parameters: p)
     return (summary, initial, lora)
@@ -172,7 +172,7 @@ struct FineTuningTests {
         p.microBatchSize = 2
         p.maxLength = 4
         let model = makeModel(tinyConfig, perturbation: 0)
-        let lora = LoRA(config: p.lora, modelConfig: model.config, capacityRows: 2 * 4, seed: 1)
+        let lora = LoRA(config: p.lora, modelConfig: model.config, seed: 1)
         let summary = FineTuning.run(model: model, adapter: lora, examples: examples, parameters: p)
         #expect(summary.tokens == 2 + 1)
     }
@@ -182,7 +182,7 @@ struct FineTuningTests {
         var p = copyTaskParameters()
         p.passes = 3
         let model = makeModel(tinyConfig, perturbation: 0)
-        let lora = LoRA(config: p.lora, modelConfig: model.config, capacityRows: 4 * 2, seed: 1)
+        let lora = LoRA(config: p.lora, modelConfig: model.config, seed: 1)
         var seen: [Int] = []
         let summary = FineTuning.run(model: model, adapter: lora, examples: copyTask, parameters: p) { progress in
             seen.append(progress.result.step)

@@ -18,7 +18,8 @@ struct FullFineTuningTests {
         var losses: [Float] = []
         for _ in 0..<30 { losses.append(trainer.step(on: batch).loss) }
         let after = model.meanLoss(batch)
-        #expect(losses[0] == before, "the first step reports the loss before any update")
+        // The step adds its shards' shares of the mean, so it may round differently from one pass.
+        #expect(abs(losses[0] - before) <= 1e-6 * before, "the first step reports the loss before any update")
         // Observed: 2.36 → 0.001 (momentum 0.9 makes the way there bumpy); half is a safe bound.
         #expect(after < before / 2, "loss \(before) → \(after)")
     }

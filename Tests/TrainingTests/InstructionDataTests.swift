@@ -58,50 +58,67 @@ struct InstructionExampleTests {
     }
 }
 
-@Suite("Micro-batches of instruction examples")
-struct MicroBatchTests {
+@Suite("A step's rows of instruction examples")
+struct StepBatchTests {
     let examples = [
         InstructionExample(prompt: [1, 2], response: [3]),           // 3 tokens
         InstructionExample(prompt: [4, 5, 6], response: [7, 8, 9]),  // 6 tokens
         InstructionExample(prompt: [10], response: [1, 2]),          // 3 tokens
     ]
 
-    /// fillMicroBatch into (B, capacity) buffers; returns the length and the rows it wrote.
-    func fill(_ chosen: [Int], B: Int, maxLength: Int, eos: Int32?) -> (length: Int, inputs: [[Int32]], targets: [[Int32]]) {
-        let capacity = B * 16
-        var inputs = [Int32](repeating: 77, count: capacity), targets = [Int32](repeating: 77, count: capacity)
-        let length = inputs.withUnsafeMutableBufferPointer { i in
-            targets.withUnsafeMutableBufferPointer { t in
-                FineTuning.fillMicroBatch(chosen[...], examples: examples, inputs: i.baseAddress!, targets: t.baseAddress!,
-                                          B: B, maxLength: maxLength, eos: eos)
-            }
+    /// The chosen examples as the rows of a step of micro-batches of `microBatchSize`, T positions each.
+    func batch(_ chosen: [Int], T: Int, microBatchSize: Int = 2, eos: Int32?) -> StepBatch {
+        let batch = StepBatch(capacityRows: 4, T: T, microBatchSize: microBatchSize)
+        for index in chosen {
+            batch.appendRow { examples[index].write(inputs: $0, targets: $1, maxLength: T, eos: eos) }
         }
-        #expect(inputs[(B * length)...].allSatisfy { $0 == 77 }, "fillMicroBatch wrote past B × length")
-        return (length, (0..<B).map { Array(inputs[$0 * length..<($0 + 1) * length]) },
-                (0..<B).map { Array(targets[$0 * length..<($0 + 1) * length]) })
+        return batch
     }
 
-    @Test("Rows are padded with token 0 and ignored targets to the longest example; missing rows entirely")
+    /// The pass over `rows`: its length (the longest row's) and its rows cut to it.
+    func pass(_ batch: StepBatch, _ rows: Range<Int>) -> (length: Int, inputs: [[Int32]], targets: [[Int32]]) {
+        let length = batch.longest(rows)
+        var inputs = [Int32](repeating: 77, count: rows.count * length), targets = inputs
+        inputs.withUnsafeMutableBufferPointer { i in
+            targets.withUnsafeMutableBufferPointer { t in batch.copy(rows, length: length, inputs: i.baseAddress!, targets: t.baseAddress!) }
+        }
+        return (length, (0..<rows.count).map { Array(inputs[$0 * length..<($0 + 1) * length]) },
+                (0..<rows.count).map { Array(targets[$0 * length..<($0 + 1) * length]) })
+    }
+
+    @Test("A pass's rows are padded with token 0 and ignored targets to the longest of them")
     func padding() {
-        let batch = fill([2, 1], B: 3, maxLength: 32, eos: 0)
-        #expect(batch.length == 6)  // example 1 with eos: 7 tokens, 6 positions
-        #expect(batch.inputs[0] == [10, 1, 2, 0, 0, 0])
-        #expect(batch.targets[0] == [1, 2, 0, I, I, I])  // eos 0 is learned; the padding is not
-        #expect(batch.inputs[1] == [4, 5, 6, 7, 8, 9])
-        #expect(batch.targets[1] == [I, I, 7, 8, 9, 0])
-        #expect(batch.inputs[2] == [0, 0, 0, 0, 0, 0])
-        #expect(batch.targets[2] == [I, I, I, I, I, I])
+        let pass = pass(batch([2, 1], T: 32, eos: 0), 0..<2)
+        #expect(pass.length == 6)  // example 1 with eos: 7 tokens, 6 positions
+        #expect(pass.inputs[0] == [10, 1, 2, 0, 0, 0])
+        #expect(pass.targets[0] == [1, 2, 0, I, I, I])  // eos 0 is learned; the padding is not
+        #expect(pass.inputs[1] == [4, 5, 6, 7, 8, 9])
+        #expect(pass.targets[1] == [I, I, 7, 8, 9, 0])
     }
 
-    @Test("The length is the longest chosen example's, capped at maxLength")
+    @Test("A pass is as long as its own longest row, and rows are cut at T")
     func length() {
-        #expect(fill([0, 2], B: 2, maxLength: 32, eos: nil).length == 2)
-        #expect(fill([0, 1], B: 2, maxLength: 32, eos: nil).length == 5)
-        let capped = fill([0, 1], B: 2, maxLength: 4, eos: nil)
+        let batch = batch([0, 2, 1], T: 32, eos: nil)
+        #expect(pass(batch, 0..<2).length == 2)
+        #expect(pass(batch, 1..<3).length == 5)
+        let capped = pass(self.batch([0, 1], T: 4, eos: nil), 0..<2)
         #expect(capped.length == 4)
         #expect(capped.inputs[1] == [4, 5, 6, 7])
         #expect(capped.targets[1] == [I, I, 7, 8])
         #expect(capped.targets[0] == [I, 3, I, I])
+    }
+
+    @Test("Each micro-batch counts its own targets, and the step all of them")
+    func targetCounts() {
+        // Targets: example 0 has 1, example 1 has 3, example 2 has 2 (plus one each with eos).
+        let batch = batch([0, 1, 2], T: 32, eos: nil)
+        #expect(batch.targetCount(ofMicroBatch: 0) == 4)
+        #expect(batch.targetCount(ofMicroBatch: 1) == 2)
+        #expect(batch.targetCount == 6)
+        batch.clear()
+        #expect(batch.targetCount == 0)
+        batch.appendRow { examples[2].write(inputs: $0, targets: $1, maxLength: 32, eos: 0) }
+        #expect(batch.targetCount(ofMicroBatch: 0) == 3)
     }
 }
 

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 import Training
 
-// Shapes: B micro-batch rows, T positions, N = B·T; r rank.
+// Shapes: B rows of a worker's largest pass, T positions, N = B·T; r rank; S shards, W worker threads.
 //
 // The ledger measures every tensor a fine-tuning run allocates; MemoryPrediction computes the same
 // numbers from the configuration alone. They must agree to the byte, category by category. Each run
@@ -29,10 +29,14 @@ struct MemoryCase: Sendable, CustomStringConvertible {
     var rank = 4
     var config = groupedConfig
     var maxLength: Int? = nil
+    var batchSize = 4
+    var microBatchSize = 2
+    var threads = 1
 
     var description: String {
         "\(base.rawValue) \(optimizer) dropout \(dropout) targets \(targets.sorted().map(\.rawValue).joined(separator: ",")) r \(rank)"
             + (config.tiedEmbeddings ? " tied" : "") + (maxLength.map { " maxLength \($0)" } ?? "")
+            + " batch \(batchSize)/\(microBatchSize) threads \(threads)"
     }
 
     var parameters: FineTuning.Parameters {
@@ -40,9 +44,10 @@ struct MemoryCase: Sendable, CustomStringConvertible {
         p.lora = LoRAConfig(rank: rank, alpha: Float(2 * rank), dropout: dropout, targets: targets)
         p.optimizer = optimizer
         p.learningRate = 1e-3
-        p.batchSize = 4
-        p.microBatchSize = 2
+        p.batchSize = batchSize
+        p.microBatchSize = microBatchSize
         p.maxLength = maxLength
+        p.threads = threads
         return p
     }
 }
@@ -72,18 +77,18 @@ func measure(_ c: MemoryCase) -> MemoryRun {
         let model = fp32Source.map { QuantizedProjections.quantize($0, doubleQuantization: c.base.doubleQuantization) }
             ?? makeModel(c.config, perturbation: 0)
         let T = min(runLength(memoryExamples), c.maxLength ?? c.config.maxSeqLen)
-        let B = p.microBatchSize
-        let lora = LoRA(config: p.lora, modelConfig: c.config, capacityRows: B * T, seed: 1)
+        let lora = LoRA(config: p.lora, modelConfig: c.config, seed: 1)
         let summary = FineTuning.run(model: model, adapter: lora, examples: memoryExamples, parameters: p)
         let predicted = MemoryPrediction.fineTuning(model: c.config, lora: p.lora, quantized: c.base.quantized,
-                                                    doubleQuantization: c.base.doubleQuantization,
-                                                    optimizer: c.optimizer, B: B, T: T)
+                                                    doubleQuantization: c.base.doubleQuantization, optimizer: c.optimizer,
+                                                    batchSize: p.batchSize, microBatchSize: p.microBatchSize, T: T,
+                                                    threads: p.threads)
         return MemoryRun(predicted: predicted, summary: summary, T: T)
     }
 }
 
 /// Every combination of base, optimizer, dropout 0 / 0.05 and targets q,v / all; plus tied
-/// embeddings and a length cap.
+/// embeddings, a length cap, and worker threads with passes of several rows.
 let memoryCases: [MemoryCase] = BaseKind.allCases.flatMap { base in
     OptimizerKind.allCases.flatMap { optimizer in
         [Float(0), 0.05].flatMap { dropout in
@@ -98,6 +103,11 @@ let memoryCases: [MemoryCase] = BaseKind.allCases.flatMap { base in
     MemoryCase(base: .nf4DoubleQuantized, optimizer: .sgd, dropout: 0.05, targets: [.k, .down, .head],
                config: LlamaConfig(dim: 16, hiddenDim: 24, nLayers: 2, nHeads: 2, vocabSize: 11, maxSeqLen: 32, tiedEmbeddings: true)),
     MemoryCase(base: .nf4, optimizer: .adamw, dropout: 0.05, targets: [.v, .up], maxLength: 5),
+    MemoryCase(base: .nf4, optimizer: .adamw, dropout: 0.05, targets: [.q, .v], threads: 2),
+    MemoryCase(base: .fp32, optimizer: .sgd, dropout: 0.05, targets: Set(ProjectionSite.allCases), batchSize: 6,
+               microBatchSize: 6, threads: 3),
+    MemoryCase(base: .nf4DoubleQuantized, optimizer: .adamw, dropout: 0, targets: [.k, .o], batchSize: 8,
+               microBatchSize: 4, threads: 8),
 ]
 
 @Suite("Predicted and measured fine-tuning memory")

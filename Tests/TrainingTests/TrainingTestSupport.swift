@@ -18,13 +18,11 @@ func tokenStream(count: Int, V: Int = 11, seed: UInt64 = 5) -> [Int32] {
 }
 
 extension Trainer {
-    /// One optimizer step on the same batch every micro-batch.
+    /// One optimizer step on the same (B, T) batch every micro-batch.
     @discardableResult
-    func step(on batch: Batch, microBatches: Int = 1) -> StepResult {
-        let inputs = UnsafeMutablePointer<Int32>.allocate(capacity: batch.B * batch.T)
-        let targets = UnsafeMutablePointer<Int32>.allocate(capacity: batch.B * batch.T)
-        defer { inputs.deallocate(); targets.deallocate() }
-        return step(microBatches: microBatches, inputs: inputs, targets: targets) { inputs, targets in
+    func step(on batch: Batch) -> StepResult {
+        precondition(batch.B == B && batch.T == T, "a batch of \(batch.B)×\(batch.T) for a trainer of \(B)×\(T)")
+        return step { inputs, targets in
             inputs.update(from: batch.tokens, count: batch.B * batch.T)
             targets.update(from: batch.targets, count: batch.B * batch.T)
         }

@@ -132,7 +132,7 @@ public struct SlurmArray {
         ] + options.sbatchOptions.map { "#SBATCH \($0)" }
         lines += [
             "set -euo pipefail",
-            "# One BLAS thread, as local workers use: the numbers match a local sweep's bit for bit.",
+            "# One worker thread, as local workers use (any count gives a local sweep's numbers bit for bit).",
             "exec \(shellQuoted(WorkerLauncher.currentExecutable)) shard --plan \(shellQuoted(directory.appendingPathComponent(planFile).path)) --index \"$SLURM_ARRAY_TASK_ID\"",
             "",
         ]
@@ -199,7 +199,7 @@ public struct SlurmArray {
         }
     }
 
-    /// Task `index` of a submission, on a node: executes its run with one BLAS thread, writes the
+    /// Task `index` of a submission, on a node: executes its run with one worker thread, writes the
     /// trained adapter to adapters/<run id> and then the shard, shards/<run id>.json (atomically: a
     /// killed task leaves no shard).
     public static func runTask(plan planURL: URL, index: Int) throws {
@@ -209,9 +209,9 @@ public struct SlurmArray {
         guard plan.runs.indices.contains(index) else { throw CommandError("--index \(index) is outside the plan's 0..<\(plan.runs.count)") }
         let entry = plan.runs[index]
         let directory = planURL.deletingLastPathComponent()
-        BLAS.threads = SweepRunner.threadsPerRun
+        BLAS.threads = 1
         printProgress("task \(index): run \(entry.id) (\(entry.configuration))")
-        let outcome = try RunExecutor(baseDirectory: plan.base, configuration: entry.configuration)
+        let outcome = try RunExecutor(baseDirectory: plan.base, configuration: entry.configuration, threads: SweepRunner.threadsPerRun)
             .execute(adapterDirectory: directory.appendingPathComponent("adapters/\(entry.id)")) { report in
                 let step = report.result.step + 1
                 if step % 50 == 0 || step == report.totalSteps { printProgress(report.description) }

@@ -18,7 +18,7 @@ public struct WorkerLauncher: RunLauncher {
         process.arguments = ["worker", "--base", run.baseDirectory, "--config", run.configuration.canonicalJSON,
                              "--threads", "\(threads)"] + (run.adapterDirectory.map { ["--adapter-out", $0] } ?? [])
         var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_NUM_THREADS"] = "\(threads)"
+        environment["OPENBLAS_NUM_THREADS"] = "1"  // the worker threads are the parallelism
         process.environment = environment
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output

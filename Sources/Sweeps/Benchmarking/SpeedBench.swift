@@ -101,58 +101,80 @@ public struct BenchReport: Codable {
     }
 }
 
-/// The practical peak: the best sgemm throughput over one training step's matmul shapes.
+/// The practical peak: the best sgemm throughput over one training step's matmul shapes, at the
+/// rows of one pass, with `threads` threads multiplying side by side (one BLAS thread each, as the
+/// workers of a data-parallel step do) and their throughputs added.
 public enum BenchPeak {
-    public static func measure(config c: LlamaConfig, rows: Int) -> (gflops: Double, shape: String) {
+    public static func measure(config c: LlamaConfig, rows: Int, threads: Int) -> (gflops: Double, shape: String) {
         let sites: [ProjectionSite] = [.q, .k, .gate, .down, .head]
-        let largest = sites.map { c.shape(of: $0) }.map { max($0.in, $0.out) }.max()!
-        let a = FloatBuffer(count: rows * largest, category: .activations)
-        // b holds a weight (OUT, IN) or, for the weight gradient, the input x (N, IN)
-        let b = FloatBuffer(count: max(rows, largest) * largest, category: .activations)
-        let out = FloatBuffer(count: rows * largest, category: .activations)
-        var generator = SeededGenerator(seed: 1, stream: "bench-peak")
-        fillNormal(a.pointer, count: a.count, std: 1, using: &generator)
-        fillNormal(b.pointer, count: b.count, std: 1, using: &generator)
         var best = (gflops: 0.0, shape: "")
         for site in sites {
             let (OUT, IN) = c.shape(of: site), N = rows
-            // forward x·Wᵀ (N, OUT); input gradient dy·W (N, IN); weight gradient dyᵀ·x (OUT, IN)
-            let products: [(String, () -> Void)] = [
-                ("x·Wᵀ", { sgemm(transposeA: false, transposeB: true, m: N, n: OUT, k: IN, a: a.pointer, lda: IN,
-                                  b: b.pointer, ldb: IN, beta: 0, c: out.pointer, ldc: OUT) }),
-                ("dy·W", { sgemm(transposeA: false, transposeB: false, m: N, n: IN, k: OUT, a: a.pointer, lda: OUT,
-                                  b: b.pointer, ldb: IN, beta: 1, c: out.pointer, ldc: IN) }),
-                ("dyᵀ·x", { sgemm(transposeA: true, transposeB: false, m: OUT, n: IN, k: N, a: a.pointer, lda: OUT,
-                                   b: b.pointer, ldb: IN, beta: 1, c: out.pointer, ldc: IN) }),
-            ]
-            for (name, product) in products {
-                product()  // warm-up
-                var calls = 0
-                let started = Date()
-                var elapsed = 0.0
-                while elapsed < 0.08 || calls < 3 {
-                    product()
-                    calls += 1
-                    elapsed = Date().timeIntervalSince(started)
+            for product in ["x·Wᵀ", "dy·W", "dyᵀ·x"] {
+                let rates = UnsafeMutablePointer<Double>.allocate(capacity: threads)
+                defer { rates.deallocate() }
+                WorkerThreads.run(workers: threads, tasks: threads) { _, thread in
+                    rates[thread] = gflops(product, N: N, IN: IN, OUT: OUT)
                 }
-                let gflops = 2 * Double(N * OUT * IN) * Double(calls) / elapsed / 1e9
-                if gflops > best.gflops { best = (gflops, "\(site.rawValue) \(name), \(N)×\(IN)→\(OUT)") }
+                let total = (0..<threads).reduce(0) { $0 + rates[$1] }
+                if total > best.gflops { best = (total, "\(site.rawValue) \(product), \(N)×\(IN)→\(OUT)") }
             }
         }
         return best
     }
+
+    /// One thread's GFLOP/s at one product of a projection's: forward x·Wᵀ (N, OUT), input gradient
+    /// dy·W (N, IN) or weight gradient dyᵀ·x (OUT, IN), on buffers of its own.
+    private static func gflops(_ product: String, N: Int, IN: Int, OUT: Int) -> Double {
+        let largest = max(IN, OUT)
+        let a = FloatBuffer(count: N * largest, category: .activations)
+        // b holds a weight (OUT, IN) or, for the weight gradient, the input x (N, IN)
+        let b = FloatBuffer(count: max(N, largest) * largest, category: .activations)
+        let out = FloatBuffer(count: max(N, largest) * largest, category: .activations)
+        var generator = SeededGenerator(seed: 1, stream: "bench-peak")
+        fillNormal(a.pointer, count: a.count, std: 1, using: &generator)
+        fillNormal(b.pointer, count: b.count, std: 1, using: &generator)
+        let run: () -> Void
+        switch product {
+        case "x·Wᵀ":
+            run = { sgemm(transposeA: false, transposeB: true, m: N, n: OUT, k: IN, a: a.pointer, lda: IN,
+                          b: b.pointer, ldb: IN, beta: 0, c: out.pointer, ldc: OUT) }
+        case "dy·W":
+            run = { sgemm(transposeA: false, transposeB: false, m: N, n: IN, k: OUT, a: a.pointer, lda: OUT,
+                          b: b.pointer, ldb: IN, beta: 1, c: out.pointer, ldc: IN) }
+        default:
+            run = { sgemm(transposeA: true, transposeB: false, m: OUT, n: IN, k: N, a: a.pointer, lda: OUT,
+                          b: b.pointer, ldb: IN, beta: 1, c: out.pointer, ldc: IN) }
+        }
+        run()  // warm-up
+        var calls = 0
+        let started = Date()
+        var elapsed = 0.0
+        while elapsed < 0.08 || calls < 3 {
+            run()
+            calls += 1
+            elapsed = Date().timeIntervalSince(started)
+        }
+        return 2 * Double(N * OUT * IN) * Double(calls) / elapsed / 1e9
+    }
 }
 
-/// One mode at one config: a model, its trainer or adapter, and timed steps on random tokens.
+/// One mode at one config on a number of worker threads: a model, its trainer or adapter, and
+/// timed steps on random tokens.
 public struct BenchCell {
     public static let lora = LoRAConfig(rank: 8, alpha: 16, dropout: 0.05, targets: [.q, .v])
     public let mode: BenchMode
     public let config: LlamaConfig
+    /// One micro-batch of B sequences of T tokens per step.
     public let B: Int, T: Int
+    public let threads: Int
+
+    /// Rows of one pass of a step: what each worker multiplies at a time.
+    public var passRows: Int { StepShards(rows: B, microBatchSize: B).largestPass * T }
 
     public func time(seconds: Double) -> (steps: Int, seconds: Double) {
         let step = makeStep()
-        for _ in 0..<2 { _ = step() }  // warm-up: first touches of every buffer, BLAS thread start-up
+        for _ in 0..<2 { _ = step() }  // warm-up: first touches of every buffer, thread start-up
         var steps = 0
         let started = Date()
         var elapsed = 0.0
@@ -175,9 +197,8 @@ public struct BenchCell {
     private func makeStep() -> () -> Float {
         let dense = Llama(config: config)
         dense.initialize(seed: 1)
-        let tokens = BenchTokens(count: B * T)  // held by the step closure
         var generator = SeededGenerator(seed: 2, stream: "bench-tokens")
-        let vocab = Int32(config.vocabSize)
+        let B = B, T = T, vocab = Int32(config.vocabSize)
         let fill: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) -> Void = { inputs, targets in
             for n in 0..<B * T {
                 inputs[n] = Int32.random(in: 0..<vocab, using: &generator)
@@ -186,51 +207,38 @@ public struct BenchCell {
         }
         switch mode {
         case .full:
-            let trainer = Trainer(model: dense, B: B, T: T, optimizer: .adamw,
+            let trainer = Trainer(model: dense, B: B, T: T, threads: threads, optimizer: .adamw,
                                   schedule: LearningRateSchedule(shape: .constant, peak: 1e-4, totalSteps: 1_000_000))
-            return { trainer.step(microBatches: 1, inputs: tokens.inputs, targets: tokens.targets, nextBatch: fill).loss }
+            return { trainer.step(nextBatch: fill).loss }
         case .lora, .qlora:
-            // The inner loop of FineTuning.run on fixed-length batches: forward, backward into the
-            // adapter only, clipping, AdamW on the adapter.
+            // The inner loop of FineTuning.run on fixed-length batches: the data-parallel passes
+            // into the adapter's gradient only, clipping, AdamW on the adapter.
             let model = mode == .qlora ? QuantizedProjections.quantize(dense, doubleQuantization: true) : dense
-            let adapter = LoRA(config: Self.lora, modelConfig: config, capacityRows: B * T, seed: 1)
-            let activations = LlamaActivations(config: config, B: B, T: T, training: true)
-            let optimizer = OptimizerKind.adamw.make(count: adapter.parameters.count, weightDecay: nil)
+            let adapter = LoRA(config: Self.lora, modelConfig: config, seed: 1)
             model.adapter = adapter
             adapter.training = true
+            let passes = DataParallelStep(model: model, trained: .adapter(parameterCount: adapter.parameters.count),
+                                          rows: B, microBatchSize: B, T: T, threads: threads)
+            let batch = StepBatch(capacityRows: B, T: T, microBatchSize: B)
+            let optimizer = OptimizerKind.adamw.make(count: adapter.parameters.count, weightDecay: nil)
+            var step = 0
             return {
-                let inputs = tokens.inputs, targets = tokens.targets
-                fill(inputs, targets)
-                let loss = model.forward(tokens: inputs, targets: targets, B: B, T: T, activations: activations, backwardScale: 1)
-                model.backward(tokens: inputs, B: B, T: T, activations: activations, gradients: nil)
-                _ = clipGradientNorm(adapter.gradients.pointer, count: adapter.gradients.count, maxNorm: 1)
-                optimizer.step(parameters: adapter.parameters.pointer, gradients: adapter.gradients.pointer, learningRate: 1e-4)
-                adapter.gradients.zero()
-                return loss!
+                batch.clear()
+                batch.appendRows(B, fill)
+                let loss = passes.run(batch, step: step)
+                step += 1
+                _ = clipGradientNorm(passes.gradient.pointer, count: passes.gradient.count, maxNorm: 1)
+                optimizer.step(parameters: adapter.parameters.pointer, gradients: passes.gradient.pointer, learningRate: 1e-4)
+                return loss
             }
         }
     }
 
-    public init(mode: BenchMode, config: LlamaConfig, B: Int, T: Int) {
+    public init(mode: BenchMode, config: LlamaConfig, B: Int, T: Int, threads: Int) {
         self.mode = mode
         self.config = config
         self.B = B
         self.T = T
-    }
-}
-
-/// A cell's (B, T) input and target tokens, released with the step closure that holds them.
-private final class BenchTokens {
-    let inputs: UnsafeMutablePointer<Int32>
-    let targets: UnsafeMutablePointer<Int32>
-
-    public init(count: Int) {
-        inputs = .allocate(capacity: count)
-        targets = .allocate(capacity: count)
-    }
-
-    deinit {
-        inputs.deallocate()
-        targets.deallocate()
+        self.threads = threads
     }
 }

@@ -55,14 +55,14 @@ public struct ConsistencyCheck {
     }
 
     /// Trains the first run with `seed` again, outside the database, with the thread count it was
-    /// trained with, and compares the loss curves exactly.
+    /// trained with (any count gives the same bits), and compares the loss curves exactly.
     func replay(seed: Int) throws -> Row {
         guard var entry = session.entries(prefixed: false).first(where: { $0.configuration.seed == seed }) else {
             throw BadInput(session.file.problem(at: "check.reproduce_seed", "seed \(seed) is not among the runs' seeds").description)
         }
         let stored = try session.store.curve(runID: entry.id)
         let threads = try session.store.run(id: entry.id)?.machine?.threads ?? SweepRunner.threadsPerRun
-        printProgress("replaying run \(entry.id) (\(entry.label)) with \(threads) BLAS thread(s) to compare its loss curve")
+        printProgress("replaying run \(entry.id) (\(entry.label)) with \(threads) worker thread(s) to compare its loss curve")
         entry.adapterDirectory = nil  // a replay compares; the kept adapter stays the original run's
         let finished = launcher.launch(entry, threads: threads, started: { _ in }, progress: { _ in })
         guard let outcome = finished.outcome else { throw CommandError("the replay failed: \(finished.failure)") }

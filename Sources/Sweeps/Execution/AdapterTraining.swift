@@ -14,15 +14,17 @@ public enum AdapterTraining {
         public let curve: [CurvePoint]
     }
 
-    /// Trains a new adapter on `base` (already quantized as the configuration says).
+    /// Trains a new adapter on `base` (already quantized as the configuration says) on `threads`
+    /// worker threads, which change how fast it trains, never what.
     public static func train(
-        base: Llama, configuration: RunConfiguration, examples: [InstructionExample],
+        base: Llama, configuration: RunConfiguration, examples: [InstructionExample], threads: Int = 1,
         progress: (TrainingProgress) -> Void = { _ in }
     ) throws -> Trained {
-        let p = try parameters(configuration, eos: base.config.eosTokenID.map(Int32.init))
+        var p = try parameters(configuration, eos: base.config.eosTokenID.map(Int32.init))
+        p.threads = threads
         let T = FineTuning.sequenceLength(examples: examples, parameters: p, model: base.config)
         try warnAboutUnlearnable(examples, T: T, eos: p.eos)
-        let adapter = LoRA(config: p.lora, modelConfig: base.config, capacityRows: p.microBatchSize * T, seed: p.seed)
+        let adapter = LoRA(config: p.lora, modelConfig: base.config, seed: p.seed)
         var curve: [CurvePoint] = []
         curve.reserveCapacity((examples.count * p.passes + p.batchSize - 1) / p.batchSize)
         let summary = FineTuning.run(model: base, adapter: adapter, examples: examples, parameters: p) { report in

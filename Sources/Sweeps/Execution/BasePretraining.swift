@@ -16,6 +16,8 @@ public struct BasePretraining {
     /// Stop after this many steps (a trial of the recipe; the schedule still spans all its steps).
     public var maxSteps: Int?
     public var logEvery = 50
+    /// Worker threads of the data-parallel steps: how fast the base trains, never what.
+    public var threads = 1
 
     public init(recipePath: String, out: String) throws {
         self.recipePath = recipePath
@@ -74,6 +76,7 @@ public struct BasePretraining {
         parameters.weightDecay = Float(recipe.weightDecay)
         parameters.maxGradientNorm = recipe.clip > 0 ? Float(recipe.clip) : nil
         parameters.seed = recipe.seed
+        parameters.threads = threads
         return parameters
     }
 
@@ -81,7 +84,7 @@ public struct BasePretraining {
         let parameters = try trainingParameters()
         let stopAt = min(maxSteps ?? recipe.steps, recipe.steps)
         let passes = Double(stopAt * parameters.tokensPerStep) / Double(stream.count)
-        printProgress("pretraining \(model.parameterCount) parameters (dim \(model.config.dim), \(model.config.nLayers) layers, vocab \(model.config.vocabSize)) for \(stopAt) steps of \(parameters.tokensPerStep) tokens (\(String(format: "%.1f", passes)) passes), \(BLAS.threadsDescription)")
+        printProgress("pretraining \(model.parameterCount) parameters (dim \(model.config.dim), \(model.config.nLayers) layers, vocab \(model.config.vocabSize)) for \(stopAt) steps of \(parameters.tokensPerStep) tokens (\(String(format: "%.1f", passes)) passes), \(workerThreadsDescription(threads))")
         let summary = Pretraining.run(model: model, tokens: stream, parameters: parameters) { progress in
             let step = progress.result.step + 1
             if step % logEvery == 0 || step == stopAt || step == 1 {
@@ -106,7 +109,7 @@ public struct BasePretraining {
             parameters: model.parameterCount, corpusTokens: corpusTokens, steps: summary.steps, plannedSteps: recipe.steps,
             tokens: summary.tokens, passes: Double(summary.tokens) / Double(corpusTokens), finalLoss: summary.finalLoss,
             trainingSeconds: summary.wallSeconds, preparationSeconds: preparationSeconds,
-            tokensPerSecond: summary.tokensPerSecond, blas: BLAS.threadsDescription, losses: summary.losses)
+            tokensPerSecond: summary.tokensPerSecond, blas: workerThreadsDescription(threads), losses: summary.losses)
         try training.write(to: directory.appendingPathComponent(BaseRecord.trainingFile))
         printProgress(String(format: "wrote %@: final loss %.4f, %.0f tokens/s, %@", directory.path, summary.finalLoss,
                              summary.tokensPerSecond, formatDuration(summary.wallSeconds)))

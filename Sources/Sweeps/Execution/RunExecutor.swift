@@ -14,14 +14,17 @@ import Training
 public struct RunExecutor {
     /// Bumped whenever a change to the code changes what a run computes: it is part of every run id, so
     /// runs of an older version are trained again instead of mixed with new ones.
-    public static let numericsVersion = "lora-sweep-numerics-1"
+    public static let numericsVersion = "lora-sweep-numerics-2"
 
     public let baseDirectory: String
     public let configuration: RunConfiguration
+    /// Worker threads of the training steps: how fast the run trains, never what.
+    public let threads: Int
 
-    public init(baseDirectory: String, configuration: RunConfiguration) {
+    public init(baseDirectory: String, configuration: RunConfiguration, threads: Int = 1) {
         self.baseDirectory = baseDirectory
         self.configuration = configuration
+        self.threads = threads
     }
 
     /// Trains, scores and measures; `adapterDirectory`, when given, receives the trained adapter in PEFT's format.
@@ -29,9 +32,10 @@ public struct RunExecutor {
         let data = try RunData.load(dataset: configuration.dataset, baseDirectory: baseDirectory)
         let base = configuration.quantization.prepare(try ModelDirectory.load(baseDirectory))
         let examples = data.trainingExamples(limit: configuration.trainExamples)
-        let trained = try AdapterTraining.train(base: base, configuration: configuration, examples: examples, progress: progress)
+        let trained = try AdapterTraining.train(base: base, configuration: configuration, examples: examples, threads: threads,
+                                                progress: progress)
         if let adapterDirectory { try trained.adapter.save(to: adapterDirectory, baseModel: baseDirectory) }
-        let machine = MachineFingerprint(cpu: Self.cpuName, blas: BLAS.coreName, threads: BLAS.threads)
+        let machine = MachineFingerprint(cpu: Self.cpuName, blas: BLAS.coreName, threads: threads)
         let trainable = trained.adapter.trainableParameters
         if let step = trained.summary.divergedAtStep {
             return RunOutcome(error: "diverged at step \(step + 1): loss \(trained.summary.losses.last ?? .nan)", failedStep: step,
@@ -62,15 +66,12 @@ public struct RunExecutor {
         return metrics
     }
 
-    /// The configuration's benchmarks and the held-out loss, with the trained adapter copied into one
-    /// sized for scoring (training sized its buffers for one micro-batch).
+    /// The configuration's benchmarks and the held-out loss, with the trained adapter attached out of
+    /// training (no dropout).
     func evaluate(base: Llama, trained: LoRA, data: RunData) -> [Metric] {
         let started = Date()
-        let rows = LlamaLanguageModel.adapterRows(maxLength: base.config.maxSeqLen)
-        let scoring = LoRA(config: trained.config, modelConfig: base.config, capacityRows: rows, seed: 0)
-        scoring.parameters.pointer.update(from: trained.parameters.pointer, count: trained.parameters.count)
-        scoring.training = false
-        base.adapter = scoring
+        trained.training = false
+        base.adapter = trained
         let language = LlamaLanguageModel(model: base, tokenizer: data.tokenizer)
 
         var metrics: [Metric] = []

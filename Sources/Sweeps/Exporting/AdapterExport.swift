@@ -55,7 +55,7 @@ public struct AdapterExport {
         let model = quantization.prepare(try ModelDirectory.load(base))
         let lora: LoRA
         do {
-            lora = try LoRA.load(from: adapter, modelConfig: model.config, capacityRows: 1)
+            lora = try LoRA.load(from: adapter, modelConfig: model.config)
         } catch let error as CustomStringConvertible {
             throw CommandError("cannot load the adapter \(adapter.path): \(error.description)")
         }

@@ -17,7 +17,8 @@ public final class SweepRunner: @unchecked Sendable {
     /// Run id → the run, for the runs this sweep may claim.
     let entries: [String: RunEntry]
 
-    /// BLAS threads per worker: one, so a run's numbers never depend on --jobs (RunCommand's help says why).
+    /// Worker threads per run: one, so --jobs runs share the cores one each (the numbers do not
+    /// depend on the thread count).
     public static let threadsPerRun = 1
 
     private let lock = NSLock()
@@ -61,7 +62,7 @@ public final class SweepRunner: @unchecked Sendable {
         let toTrain = pending.count
         self.toTrain = toTrain
         if experiments.count > 1 || toTrain > 0 {
-            printProgress("\(toTrain) run(s) to train; \(jobs) job(s) × \(threadsPerJob) BLAS thread(s)")
+            printProgress("\(toTrain) run(s) to train; \(jobs) job(s) × \(threadsPerJob) thread(s)")
         }
         guard toTrain > 0 else { return Summary() }
 
