@@ -69,29 +69,56 @@ public func attentionBackward(
     }
 }
 
-/// Softmax over the first `visible` entries of a row, zeros after them.
+/// Softmax over the first `visible` entries of a row, zeros after them; row is (width). Padding lanes
+/// read −∞, whose exponential is 0.
 @inline(__always)
 func causalSoftmaxRow(_ row: UnsafeMutablePointer<Float>, visible: Int, width: Int) {
-    var maximum = -Float.infinity
-    for j in 0..<visible { maximum = max(maximum, row[j]) }
-    var sum: Float = 0
-    for j in 0..<visible {
-        let e = Foundation.exp(row[j] - maximum)
-        row[j] = e
-        sum += e
+    var maxima = Lanes(repeating: -.infinity)
+    var j = 0
+    while j < visible {
+        let x = loadLanes(row + j, min(8, visible - j), padding: -.infinity)
+        maxima.replace(with: x, where: x .> maxima)
+        j += 8
     }
-    let inverse = 1 / sum
-    for j in 0..<visible { row[j] *= inverse }
-    for j in visible..<width { row[j] = 0 }
+    let maximum = maxima.max()
+    var sums = Lanes()
+    j = 0
+    while j < visible {
+        let lanes = min(8, visible - j)
+        let e = exp(loadLanes(row + j, lanes, padding: -.infinity) - maximum)
+        storeLanes(e, row + j, lanes)
+        sums += e
+        j += 8
+    }
+    let inverse = 1 / sums.sum()
+    j = 0
+    while j < visible {
+        let lanes = min(8, visible - j)
+        storeLanes(loadLanes(row + j, lanes) * inverse, row + j, lanes)
+        j += 8
+    }
+    (row + visible).update(repeating: 0, count: width - visible)
 }
 
 /// Turns dP into dS = P ⊙ (dP − Σ dP ⊙ P) in place over the visible entries, zeros after them.
+/// grad and probs are (width).
 @inline(__always)
 func softmaxBackwardRow(
     _ grad: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>, visible: Int, width: Int
 ) {
-    var dot: Float = 0
-    for j in 0..<visible { dot += grad[j] * probs[j] }
-    for j in 0..<visible { grad[j] = probs[j] * (grad[j] - dot) }
-    for j in visible..<width { grad[j] = 0 }
+    var dots = Lanes()
+    var j = 0
+    while j < visible {
+        let lanes = min(8, visible - j)
+        dots += loadLanes(grad + j, lanes) * loadLanes(probs + j, lanes)
+        j += 8
+    }
+    let dot = dots.sum()
+    j = 0
+    while j < visible {
+        let lanes = min(8, visible - j)
+        storeLanes(loadLanes(probs + j, lanes) * (loadLanes(grad + j, lanes) - dot), grad + j, lanes)
+        j += 8
+    }
+    (grad + visible).update(repeating: 0, count: width - visible)
 }

@@ -27,14 +27,29 @@ public func crossEntropyForward(
         }
         precondition(target >= 0 && Int(target) < V, "target \(target) at row \(n) is outside the vocabulary (0..<\(V))")
         counted += 1
-        var maximum = -Float.infinity
-        for j in 0..<V { maximum = max(maximum, row[j]) }
-        var sum: Float = 0
-        for j in 0..<V { sum += Foundation.exp(row[j] - maximum) }
-        let logSum = Foundation.log(sum) + maximum
-        losses[n] = logSum - row[Int(target)]
+        let targetLogit = row[Int(target)]
+        let maximum = rowMaximum(row, V: V)
+        // e^(x − max), kept in the row when it becomes the gradient
+        var sums = Lanes()
+        var j = 0
+        while j < V {
+            let lanes = min(8, V - j)
+            let e = exp(loadLanes(row + j, lanes, padding: -.infinity) - maximum)
+            if backward { storeLanes(e, row + j, lanes) }
+            sums += e
+            j += 8
+        }
+        let sum = sums.sum()
+        losses[n] = Foundation.log(sum) + maximum - targetLogit
         if backward {
-            for j in 0..<V { row[j] = Foundation.exp(row[j] - logSum) * gradScale }
+            // softmax · gradScale = e^(x − max) · (gradScale / Σ e^(x − max))
+            let factor = gradScale / sum
+            j = 0
+            while j < V {
+                let lanes = min(8, V - j)
+                storeLanes(loadLanes(row + j, lanes) * factor, row + j, lanes)
+                j += 8
+            }
             row[Int(target)] -= gradScale
         }
     }
@@ -43,10 +58,31 @@ public func crossEntropyForward(
 
 /// log softmax of one row, in place. row is (V).
 public func logSoftmax(_ row: UnsafeMutablePointer<Float>, V: Int) {
-    var maximum = -Float.infinity
-    for j in 0..<V { maximum = max(maximum, row[j]) }
-    var sum: Float = 0
-    for j in 0..<V { sum += Foundation.exp(row[j] - maximum) }
-    let logSum = Foundation.log(sum) + maximum
-    for j in 0..<V { row[j] -= logSum }
+    let maximum = rowMaximum(row, V: V)
+    var sums = Lanes()
+    var j = 0
+    while j < V {
+        sums += exp(loadLanes(row + j, min(8, V - j), padding: -.infinity) - maximum)
+        j += 8
+    }
+    let logSum = Foundation.log(sums.sum()) + maximum
+    j = 0
+    while j < V {
+        let lanes = min(8, V - j)
+        storeLanes(loadLanes(row + j, lanes) - logSum, row + j, lanes)
+        j += 8
+    }
+}
+
+/// The largest of row (V).
+@inline(__always)
+func rowMaximum(_ row: UnsafePointer<Float>, V: Int) -> Float {
+    var maxima = Lanes(repeating: -.infinity)
+    var j = 0
+    while j < V {
+        let x = loadLanes(row + j, min(8, V - j), padding: -.infinity)
+        maxima.replace(with: x, where: x .> maxima)
+        j += 8
+    }
+    return maxima.max()
 }
