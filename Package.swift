@@ -2,9 +2,10 @@
 import PackageDescription
 
 // The elementwise kernels and the optimizer run 8 floats per instruction with AVX2 (x86-64 CPUs since
-// 2013); no multiply-add is fused, so the results are the same bits as without these flags.
+// 2013), square roots included once they need not set errno. No multiply-add is fused, so the results
+// are the same bits as without these flags.
 #if arch(x86_64)
-let vectorSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2"])]
+let vectorSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-fno-math-errno"])]
 #else
 let vectorSettings: [SwiftSetting] = []
 #endif

@@ -69,34 +69,37 @@ public func attentionBackward(
     }
 }
 
-/// Softmax over the first `visible` entries of a row, zeros after them; row is (width). Padding lanes
-/// read −∞, whose exponential is 0.
+/// Softmax over the first `visible` entries of a row, zeros after them; row is (width). The last
+/// group's padding lanes read −∞, whose exponential is 0.
 @inline(__always)
 func causalSoftmaxRow(_ row: UnsafeMutablePointer<Float>, visible: Int, width: Int) {
     var maxima = Lanes(repeating: -.infinity)
-    var j = 0
-    while j < visible {
-        let x = loadLanes(row + j, min(8, visible - j), padding: -.infinity)
+    @_transparent func findMaximum(_ j: Int, _ lanes: Int) {
+        let x = loadLanes(row + j, lanes, padding: -.infinity)
         maxima.replace(with: x, where: x .> maxima)
-        j += 8
     }
+    var j = 0
+    while j + 8 <= visible { findMaximum(j, 8); j += 8 }
+    if j < visible { findMaximum(j, visible - j) }
     let maximum = maxima.max()
+
     var sums = Lanes()
-    j = 0
-    while j < visible {
-        let lanes = min(8, visible - j)
+    @_transparent func exponentiate(_ j: Int, _ lanes: Int) {
         let e = exp(loadLanes(row + j, lanes, padding: -.infinity) - maximum)
         storeLanes(e, row + j, lanes)
         sums += e
-        j += 8
     }
-    let inverse = 1 / sums.sum()
     j = 0
-    while j < visible {
-        let lanes = min(8, visible - j)
+    while j + 8 <= visible { exponentiate(j, 8); j += 8 }
+    if j < visible { exponentiate(j, visible - j) }
+
+    let inverse = 1 / sums.sum()
+    @_transparent func normalise(_ j: Int, _ lanes: Int) {
         storeLanes(loadLanes(row + j, lanes) * inverse, row + j, lanes)
-        j += 8
     }
+    j = 0
+    while j + 8 <= visible { normalise(j, 8); j += 8 }
+    if j < visible { normalise(j, visible - j) }
     (row + visible).update(repeating: 0, count: width - visible)
 }
 
@@ -107,18 +110,19 @@ func softmaxBackwardRow(
     _ grad: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>, visible: Int, width: Int
 ) {
     var dots = Lanes()
-    var j = 0
-    while j < visible {
-        let lanes = min(8, visible - j)
+    @_transparent func accumulate(_ j: Int, _ lanes: Int) {
         dots += loadLanes(grad + j, lanes) * loadLanes(probs + j, lanes)
-        j += 8
     }
+    var j = 0
+    while j + 8 <= visible { accumulate(j, 8); j += 8 }
+    if j < visible { accumulate(j, visible - j) }
+
     let dot = dots.sum()
-    j = 0
-    while j < visible {
-        let lanes = min(8, visible - j)
+    @_transparent func update(_ j: Int, _ lanes: Int) {
         storeLanes(loadLanes(probs + j, lanes) * (loadLanes(grad + j, lanes) - dot), grad + j, lanes)
-        j += 8
     }
+    j = 0
+    while j + 8 <= visible { update(j, 8); j += 8 }
+    if j < visible { update(j, visible - j) }
     (grad + visible).update(repeating: 0, count: width - visible)
 }

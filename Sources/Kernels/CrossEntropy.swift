@@ -29,29 +29,28 @@ public func crossEntropyForward(
         counted += 1
         let targetLogit = row[Int(target)]
         let maximum = rowMaximum(row, V: V)
-        // e^(x − max), kept in the row when it becomes the gradient
+        // Σ e^(x − max); the exponentials stay in the row when it becomes the gradient
         var sums = Lanes()
-        var j = 0
-        while j < V {
-            let lanes = min(8, V - j)
+        @_transparent func exponentiate(_ j: Int, _ lanes: Int) {
             let e = exp(loadLanes(row + j, lanes, padding: -.infinity) - maximum)
             if backward { storeLanes(e, row + j, lanes) }
             sums += e
-            j += 8
         }
+        var j = 0
+        while j + 8 <= V { exponentiate(j, 8); j += 8 }
+        if j < V { exponentiate(j, V - j) }
         let sum = sums.sum()
         losses[n] = Foundation.log(sum) + maximum - targetLogit
-        if backward {
-            // softmax · gradScale = e^(x − max) · (gradScale / Σ e^(x − max))
-            let factor = gradScale / sum
-            j = 0
-            while j < V {
-                let lanes = min(8, V - j)
-                storeLanes(loadLanes(row + j, lanes) * factor, row + j, lanes)
-                j += 8
-            }
-            row[Int(target)] -= gradScale
+        guard backward else { continue }
+        // softmax · gradScale = e^(x − max) · (gradScale / Σ e^(x − max))
+        let factor = gradScale / sum
+        @_transparent func scale(_ j: Int, _ lanes: Int) {
+            storeLanes(loadLanes(row + j, lanes) * factor, row + j, lanes)
         }
+        j = 0
+        while j + 8 <= V { scale(j, 8); j += 8 }
+        if j < V { scale(j, V - j) }
+        row[Int(target)] -= gradScale
     }
     return counted
 }
@@ -60,29 +59,31 @@ public func crossEntropyForward(
 public func logSoftmax(_ row: UnsafeMutablePointer<Float>, V: Int) {
     let maximum = rowMaximum(row, V: V)
     var sums = Lanes()
+    @_transparent func exponentiate(_ j: Int, _ lanes: Int) {
+        sums += exp(loadLanes(row + j, lanes, padding: -.infinity) - maximum)
+    }
     var j = 0
-    while j < V {
-        sums += exp(loadLanes(row + j, min(8, V - j), padding: -.infinity) - maximum)
-        j += 8
-    }
+    while j + 8 <= V { exponentiate(j, 8); j += 8 }
+    if j < V { exponentiate(j, V - j) }
     let logSum = Foundation.log(sums.sum()) + maximum
-    j = 0
-    while j < V {
-        let lanes = min(8, V - j)
+    @_transparent func subtract(_ j: Int, _ lanes: Int) {
         storeLanes(loadLanes(row + j, lanes) - logSum, row + j, lanes)
-        j += 8
     }
+    j = 0
+    while j + 8 <= V { subtract(j, 8); j += 8 }
+    if j < V { subtract(j, V - j) }
 }
 
 /// The largest of row (V).
 @inline(__always)
 func rowMaximum(_ row: UnsafePointer<Float>, V: Int) -> Float {
     var maxima = Lanes(repeating: -.infinity)
-    var j = 0
-    while j < V {
-        let x = loadLanes(row + j, min(8, V - j), padding: -.infinity)
+    @_transparent func findMaximum(_ j: Int, _ lanes: Int) {
+        let x = loadLanes(row + j, lanes, padding: -.infinity)
         maxima.replace(with: x, where: x .> maxima)
-        j += 8
     }
+    var j = 0
+    while j + 8 <= V { findMaximum(j, 8); j += 8 }
+    if j < V { findMaximum(j, V - j) }
     return maxima.max()
 }

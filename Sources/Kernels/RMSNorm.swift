@@ -14,19 +14,20 @@ public func rmsnormForward(
         let x = inp + row * C
         let y = out + row * C
         var sums = Lanes()
-        var i = 0
-        while i < C {
-            let xi = loadLanes(x + i, min(8, C - i))
+        @_transparent func square(_ i: Int, _ lanes: Int) {
+            let xi = loadLanes(x + i, lanes)
             sums += xi * xi
-            i += 8
         }
+        var i = 0
+        while i + 8 <= C { square(i, 8); i += 8 }
+        if i < C { square(i, C - i) }
         let r = 1 / (sums.sum() / Float(C) + eps).squareRoot()
-        i = 0
-        while i < C {
-            let lanes = min(8, C - i)
+        @_transparent func normalise(_ i: Int, _ lanes: Int) {
             storeLanes(loadLanes(weight + i, lanes) * (loadLanes(x + i, lanes) * r), y + i, lanes)
-            i += 8
         }
+        i = 0
+        while i + 8 <= C { normalise(i, 8); i += 8 }
+        if i < C { normalise(i, C - i) }
         rstd[row] = r
     }
 }
@@ -45,20 +46,20 @@ public func rmsnormBackward(
         let dx = dinp + row * C
         let r = rstd[row]
         var dots = Lanes()
-        var i = 0
-        while i < C {
-            let lanes = min(8, C - i)
+        @_transparent func dot(_ i: Int, _ lanes: Int) {
             dots += loadLanes(dy + i, lanes) * loadLanes(weight + i, lanes) * (loadLanes(x + i, lanes) * r)
-            i += 8
         }
+        var i = 0
+        while i + 8 <= C { dot(i, 8); i += 8 }
+        if i < C { dot(i, C - i) }
         let meanDot = dots.sum() / Float(C)
-        i = 0
-        while i < C {
-            let lanes = min(8, C - i)
+        @_transparent func accumulate(_ i: Int, _ lanes: Int) {
             let normed = loadLanes(x + i, lanes) * r, g = loadLanes(dy + i, lanes)
             storeLanes(loadLanes(dx + i, lanes) + r * (g * loadLanes(weight + i, lanes) - normed * meanDot), dx + i, lanes)
             if let dweight { storeLanes(loadLanes(dweight + i, lanes) + g * normed, dweight + i, lanes) }
-            i += 8
         }
+        i = 0
+        while i + 8 <= C { accumulate(i, 8); i += 8 }
+        if i < C { accumulate(i, C - i) }
     }
 }

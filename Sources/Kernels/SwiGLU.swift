@@ -8,13 +8,13 @@
 public func swigluForward(
     out: UnsafeMutablePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int
 ) {
-    var i = 0
-    while i < count {
-        let lanes = min(8, count - i)
+    @_transparent func group(_ i: Int, _ lanes: Int) {
         let g = loadLanes(gate + i, lanes)
         storeLanes(g / (1 + exp(-g)) * loadLanes(up + i, lanes), out + i, lanes)
-        i += 8
     }
+    var i = 0
+    while i + 8 <= count { group(i, 8); i += 8 }
+    if i < count { group(i, count - i) }
 }
 
 /// Accumulates dgate += dout ⊙ up ⊙ silu'(gate) and dup += dout ⊙ silu(gate),
@@ -23,15 +23,15 @@ public func swigluBackward(
     dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>,
     dout: UnsafePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int
 ) {
-    var i = 0
-    while i < count {
-        let lanes = min(8, count - i)
+    @_transparent func group(_ i: Int, _ lanes: Int) {
         let g = loadLanes(gate + i, lanes), dy = loadLanes(dout + i, lanes)
         let sigmoid = 1 / (1 + exp(-g))
         let silu = g * sigmoid
         storeLanes(loadLanes(dgate + i, lanes) + dy * loadLanes(up + i, lanes) * sigmoid * (1 + g * (1 - sigmoid)),
                    dgate + i, lanes)
         storeLanes(loadLanes(dup + i, lanes) + dy * silu, dup + i, lanes)
-        i += 8
     }
+    var i = 0
+    while i + 8 <= count { group(i, 8); i += 8 }
+    if i < count { group(i, count - i) }
 }

@@ -39,9 +39,8 @@ public final class AdamW: Optimizer {
         let stepSize = lr / correction1
         let decay = 1 - lr * weightDecay
         let m = m.pointer, v = v.pointer, count = self.m.count
-        var i = 0
-        while i < count {  // 8 parameters at a time, each rounded as the one-at-a-time formula rounds it
-            let lanes = min(8, count - i)
+        // 8 parameters at a time, each rounded as the one-at-a-time formula rounds it
+        @_transparent func update(_ i: Int, _ lanes: Int) {
             let gi = loadLanes(g + i, lanes)
             let mi = beta1 * loadLanes(m + i, lanes) + (1 - beta1) * gi
             let vi = beta2 * loadLanes(v + i, lanes) + (1 - beta2) * gi * gi
@@ -50,8 +49,10 @@ public final class AdamW: Optimizer {
             storeLanes(mi, m + i, lanes)
             storeLanes(vi, v + i, lanes)
             storeLanes(pi, p + i, lanes)
-            i += 8
         }
+        var i = 0
+        while i + 8 <= count { update(i, 8); i += 8 }
+        if i < count { update(i, count - i) }
     }
 }
 
@@ -76,9 +77,7 @@ public final class SGD: Optimizer {
 
     public func step(parameters p: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, learningRate lr: Float) {
         let buf = buffer.pointer
-        var i = 0
-        while i < parameterCount {
-            let lanes = min(8, parameterCount - i)
+        @_transparent func update(_ i: Int, _ lanes: Int) {
             let pi = loadLanes(p + i, lanes)
             let grad = loadLanes(g + i, lanes) + weightDecay * pi
             if momentum == 0 {
@@ -88,8 +87,10 @@ public final class SGD: Optimizer {
                 storeLanes(bi, buf + i, lanes)
                 storeLanes(pi - lr * bi, p + i, lanes)
             }
-            i += 8
         }
+        var i = 0
+        while i + 8 <= parameterCount { update(i, 8); i += 8 }
+        if i < parameterCount { update(i, parameterCount - i) }
         started = true
     }
 }
@@ -99,21 +100,22 @@ public final class SGD: Optimizer {
 @discardableResult
 public func clipGradientNorm(_ g: UnsafeMutablePointer<Float>, count: Int, maxNorm: Float) -> Float {
     var sums = SIMD8<Double>()
-    var i = 0
-    while i < count {
-        let gi = SIMD8<Double>(loadLanes(g + i, min(8, count - i)))
+    @_transparent func square(_ i: Int, _ lanes: Int) {
+        let gi = SIMD8<Double>(loadLanes(g + i, lanes))
         sums += gi * gi
-        i += 8
     }
+    var i = 0
+    while i + 8 <= count { square(i, 8); i += 8 }
+    if i < count { square(i, count - i) }
     let norm = Float(sums.sum().squareRoot())
     if norm > maxNorm, norm.isFinite {
         let scale = maxNorm / (norm + 1e-6)
-        i = 0
-        while i < count {
-            let lanes = min(8, count - i)
+        @_transparent func rescale(_ i: Int, _ lanes: Int) {
             storeLanes(loadLanes(g + i, lanes) * scale, g + i, lanes)
-            i += 8
         }
+        i = 0
+        while i + 8 <= count { rescale(i, 8); i += 8 }
+        if i < count { rescale(i, count - i) }
     }
     return norm
 }
