@@ -190,3 +190,22 @@ struct VectorMathTests {
         #expect(maxAbsDeviation(original.map { $0 - logSum }, row.pointer) <= 1e-5)
     }
 }
+
+@Suite("Dropout mask")
+struct DropoutMaskTests {
+    @Test("The mask is the one `nextUnit() ≥ p` draws, element for element", arguments: [Float(0.05), 0.1, 0.5, 0.9])
+    func maskMatchesUnitComparison(p: Float) {
+        let count = 1000
+        let input = randomBuffer(count, seed: 1), output = nanBuffer(count)
+        let mask = UnsafeMutablePointer<UInt8>.allocate(capacity: count)
+        defer { mask.deallocate() }
+        var generator = SeededGenerator(seed: 5, stream: "lora-dropout")
+        dropoutForward(out: output.pointer, mask: mask, inp: input.pointer, count: count, probability: p, using: &generator)
+        var reference = SeededGenerator(seed: 5, stream: "lora-dropout")
+        for i in 0..<count {
+            let kept = reference.nextUnit() >= Double(p)
+            #expect(mask[i] == (kept ? 1 : 0), "element \(i): mask \(mask[i]), nextUnit says \(kept)")
+            #expect(output[i] == (kept ? input[i] * (1 / (1 - p)) : 0), "element \(i): \(output[i])")
+        }
+    }
+}
