@@ -69,29 +69,60 @@ public func attentionBackward(
     }
 }
 
-/// Softmax over the first `visible` entries of a row, zeros after them.
+/// Softmax over the first `visible` entries of a row, zeros after them; row is (width). The last
+/// group's padding lanes read −∞, whose exponential is 0.
 @inline(__always)
 func causalSoftmaxRow(_ row: UnsafeMutablePointer<Float>, visible: Int, width: Int) {
-    var maximum = -Float.infinity
-    for j in 0..<visible { maximum = max(maximum, row[j]) }
-    var sum: Float = 0
-    for j in 0..<visible {
-        let e = Foundation.exp(row[j] - maximum)
-        row[j] = e
-        sum += e
+    var maxima = Lanes(repeating: -.infinity)
+    @_transparent func findMaximum(_ j: Int, _ lanes: Int) {
+        let x = loadLanes(row + j, lanes, padding: -.infinity)
+        maxima.replace(with: x, where: x .> maxima)
     }
-    let inverse = 1 / sum
-    for j in 0..<visible { row[j] *= inverse }
-    for j in visible..<width { row[j] = 0 }
+    var j = 0
+    while j + 8 <= visible { findMaximum(j, 8); j += 8 }
+    if j < visible { findMaximum(j, visible - j) }
+    let maximum = maxima.max()
+
+    var sums = Lanes()
+    @_transparent func exponentiate(_ j: Int, _ lanes: Int) {
+        let e = exp(loadLanes(row + j, lanes, padding: -.infinity) - maximum)
+        storeLanes(e, row + j, lanes)
+        sums += e
+    }
+    j = 0
+    while j + 8 <= visible { exponentiate(j, 8); j += 8 }
+    if j < visible { exponentiate(j, visible - j) }
+
+    let inverse = 1 / sums.sum()
+    @_transparent func normalise(_ j: Int, _ lanes: Int) {
+        storeLanes(loadLanes(row + j, lanes) * inverse, row + j, lanes)
+    }
+    j = 0
+    while j + 8 <= visible { normalise(j, 8); j += 8 }
+    if j < visible { normalise(j, visible - j) }
+    (row + visible).update(repeating: 0, count: width - visible)
 }
 
 /// Turns dP into dS = P ⊙ (dP − Σ dP ⊙ P) in place over the visible entries, zeros after them.
+/// grad and probs are (width).
 @inline(__always)
 func softmaxBackwardRow(
     _ grad: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>, visible: Int, width: Int
 ) {
-    var dot: Float = 0
-    for j in 0..<visible { dot += grad[j] * probs[j] }
-    for j in 0..<visible { grad[j] = probs[j] * (grad[j] - dot) }
-    for j in visible..<width { grad[j] = 0 }
+    var dots = Lanes()
+    @_transparent func accumulate(_ j: Int, _ lanes: Int) {
+        dots += loadLanes(grad + j, lanes) * loadLanes(probs + j, lanes)
+    }
+    var j = 0
+    while j + 8 <= visible { accumulate(j, 8); j += 8 }
+    if j < visible { accumulate(j, visible - j) }
+
+    let dot = dots.sum()
+    @_transparent func update(_ j: Int, _ lanes: Int) {
+        storeLanes(loadLanes(probs + j, lanes) * (loadLanes(grad + j, lanes) - dot), grad + j, lanes)
+    }
+    j = 0
+    while j + 8 <= visible { update(j, 8); j += 8 }
+    if j < visible { update(j, visible - j) }
+    (grad + visible).update(repeating: 0, count: width - visible)
 }

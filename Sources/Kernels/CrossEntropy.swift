@@ -27,26 +27,63 @@ public func crossEntropyForward(
         }
         precondition(target >= 0 && Int(target) < V, "target \(target) at row \(n) is outside the vocabulary (0..<\(V))")
         counted += 1
-        var maximum = -Float.infinity
-        for j in 0..<V { maximum = max(maximum, row[j]) }
-        var sum: Float = 0
-        for j in 0..<V { sum += Foundation.exp(row[j] - maximum) }
-        let logSum = Foundation.log(sum) + maximum
-        losses[n] = logSum - row[Int(target)]
-        if backward {
-            for j in 0..<V { row[j] = Foundation.exp(row[j] - logSum) * gradScale }
-            row[Int(target)] -= gradScale
+        let targetLogit = row[Int(target)]
+        let maximum = rowMaximum(row, V: V)
+        // Σ e^(x − max); the exponentials stay in the row when it becomes the gradient
+        var sums = Lanes()
+        @_transparent func exponentiate(_ j: Int, _ lanes: Int) {
+            let e = exp(loadLanes(row + j, lanes, padding: -.infinity) - maximum)
+            if backward { storeLanes(e, row + j, lanes) }
+            sums += e
         }
+        var j = 0
+        while j + 8 <= V { exponentiate(j, 8); j += 8 }
+        if j < V { exponentiate(j, V - j) }
+        let sum = sums.sum()
+        losses[n] = Foundation.log(sum) + maximum - targetLogit
+        guard backward else { continue }
+        // softmax · gradScale = e^(x − max) · (gradScale / Σ e^(x − max))
+        let factor = gradScale / sum
+        @_transparent func scale(_ j: Int, _ lanes: Int) {
+            storeLanes(loadLanes(row + j, lanes) * factor, row + j, lanes)
+        }
+        j = 0
+        while j + 8 <= V { scale(j, 8); j += 8 }
+        if j < V { scale(j, V - j) }
+        row[Int(target)] -= gradScale
     }
     return counted
 }
 
 /// log softmax of one row, in place. row is (V).
 public func logSoftmax(_ row: UnsafeMutablePointer<Float>, V: Int) {
-    var maximum = -Float.infinity
-    for j in 0..<V { maximum = max(maximum, row[j]) }
-    var sum: Float = 0
-    for j in 0..<V { sum += Foundation.exp(row[j] - maximum) }
-    let logSum = Foundation.log(sum) + maximum
-    for j in 0..<V { row[j] -= logSum }
+    let maximum = rowMaximum(row, V: V)
+    var sums = Lanes()
+    @_transparent func exponentiate(_ j: Int, _ lanes: Int) {
+        sums += exp(loadLanes(row + j, lanes, padding: -.infinity) - maximum)
+    }
+    var j = 0
+    while j + 8 <= V { exponentiate(j, 8); j += 8 }
+    if j < V { exponentiate(j, V - j) }
+    let logSum = Foundation.log(sums.sum()) + maximum
+    @_transparent func subtract(_ j: Int, _ lanes: Int) {
+        storeLanes(loadLanes(row + j, lanes) - logSum, row + j, lanes)
+    }
+    j = 0
+    while j + 8 <= V { subtract(j, 8); j += 8 }
+    if j < V { subtract(j, V - j) }
+}
+
+/// The largest of row (V).
+@inline(__always)
+func rowMaximum(_ row: UnsafePointer<Float>, V: Int) -> Float {
+    var maxima = Lanes(repeating: -.infinity)
+    @_transparent func findMaximum(_ j: Int, _ lanes: Int) {
+        let x = loadLanes(row + j, lanes, padding: -.infinity)
+        maxima.replace(with: x, where: x .> maxima)
+    }
+    var j = 0
+    while j + 8 <= V { findMaximum(j, 8); j += 8 }
+    if j < V { findMaximum(j, V - j) }
+    return maxima.max()
 }

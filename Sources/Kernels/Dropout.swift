@@ -7,9 +7,11 @@ public func dropoutForward(
     count: Int, probability p: Float, using generator: inout SeededGenerator
 ) {
     let keepScale = 1 / (1 - p)
-    let threshold = Double(p)
+    // nextUnit() ≥ p compared in integers: u = k · 2⁻⁵³ with k = next() >> 11 < 2⁵³, and p · 2⁵³ is
+    // exact in Double, so u ≥ p exactly when k ≥ ⌈p · 2⁵³⌉. The same mask, without the conversion.
+    let threshold = UInt64((Double(p) * 0x1p53).rounded(.up))
     for i in 0..<count {
-        let kept = generator.nextUnit() >= threshold
+        let kept = generator.next() >> 11 >= threshold
         mask[i] = kept ? 1 : 0
         out[i] = kept ? inp[i] * keepScale : 0
     }

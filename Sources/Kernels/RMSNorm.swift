@@ -1,5 +1,3 @@
-import Foundation
-
 // Shapes: N rows (batch × time), C features.
 
 /// RMSNorm: out = x · rsqrt(mean(x²) + eps) · weight, row by row.
@@ -15,10 +13,21 @@ public func rmsnormForward(
     for row in 0..<N {
         let x = inp + row * C
         let y = out + row * C
-        var sumOfSquares: Float = 0
-        for i in 0..<C { sumOfSquares += x[i] * x[i] }
-        let r = 1 / (sumOfSquares / Float(C) + eps).squareRoot()
-        for i in 0..<C { y[i] = weight[i] * (x[i] * r) }
+        var sums = Lanes()
+        @_transparent func square(_ i: Int, _ lanes: Int) {
+            let xi = loadLanes(x + i, lanes)
+            sums += xi * xi
+        }
+        var i = 0
+        while i + 8 <= C { square(i, 8); i += 8 }
+        if i < C { square(i, C - i) }
+        let r = 1 / (sums.sum() / Float(C) + eps).squareRoot()
+        @_transparent func normalise(_ i: Int, _ lanes: Int) {
+            storeLanes(loadLanes(weight + i, lanes) * (loadLanes(x + i, lanes) * r), y + i, lanes)
+        }
+        i = 0
+        while i + 8 <= C { normalise(i, 8); i += 8 }
+        if i < C { normalise(i, C - i) }
         rstd[row] = r
     }
 }
@@ -36,15 +45,21 @@ public func rmsnormBackward(
         let dy = dout + row * C
         let dx = dinp + row * C
         let r = rstd[row]
-        var dotGradNormed: Float = 0
-        for i in 0..<C { dotGradNormed += dy[i] * weight[i] * (x[i] * r) }
-        let meanDot = dotGradNormed / Float(C)
-        for i in 0..<C {
-            let normed = x[i] * r
-            dx[i] += r * (dy[i] * weight[i] - normed * meanDot)
+        var dots = Lanes()
+        @_transparent func dot(_ i: Int, _ lanes: Int) {
+            dots += loadLanes(dy + i, lanes) * loadLanes(weight + i, lanes) * (loadLanes(x + i, lanes) * r)
         }
-        if let dweight {
-            for i in 0..<C { dweight[i] += dy[i] * (x[i] * r) }
+        var i = 0
+        while i + 8 <= C { dot(i, 8); i += 8 }
+        if i < C { dot(i, C - i) }
+        let meanDot = dots.sum() / Float(C)
+        @_transparent func accumulate(_ i: Int, _ lanes: Int) {
+            let normed = loadLanes(x + i, lanes) * r, g = loadLanes(dy + i, lanes)
+            storeLanes(loadLanes(dx + i, lanes) + r * (g * loadLanes(weight + i, lanes) - normed * meanDot), dx + i, lanes)
+            if let dweight { storeLanes(loadLanes(dweight + i, lanes) + g * normed, dweight + i, lanes) }
         }
+        i = 0
+        while i + 8 <= C { accumulate(i, 8); i += 8 }
+        if i < C { accumulate(i, C - i) }
     }
 }

@@ -60,12 +60,15 @@ private func rotate(
                     let s = sinTable.baseAddress! + t * half
                     for h in 0..<NH {
                         let head = x + ((b * T + t) * NH + h) * HD
-                        for i in 0..<half {
-                            let x1 = head[i], x2 = head[i + half]
-                            let sine = direction * s[i]
-                            head[i] = x1 * c[i] - x2 * sine
-                            head[i + half] = x2 * c[i] + x1 * sine
+                        @_transparent func group(_ i: Int, _ lanes: Int) {
+                            let x1 = loadLanes(head + i, lanes), x2 = loadLanes(head + i + half, lanes)
+                            let cosine = loadLanes(c + i, lanes), sine = direction * loadLanes(s + i, lanes)
+                            storeLanes(x1 * cosine - x2 * sine, head + i, lanes)
+                            storeLanes(x2 * cosine + x1 * sine, head + i + half, lanes)
                         }
+                        var i = 0
+                        while i + 8 <= half { group(i, 8); i += 8 }
+                        if i < half { group(i, half - i) }
                     }
                 }
             }

@@ -1,5 +1,3 @@
-import Foundation
-
 // Shapes: N rows, H hidden features.
 
 /// The gated activation of Llama's MLP: out = silu(gate) ⊙ up, with silu(x) = x · σ(x).
@@ -10,10 +8,13 @@ import Foundation
 public func swigluForward(
     out: UnsafeMutablePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int
 ) {
-    for i in 0..<count {
-        let g = gate[i]
-        out[i] = g / (1 + Foundation.exp(-g)) * up[i]
+    @_transparent func group(_ i: Int, _ lanes: Int) {
+        let g = loadLanes(gate + i, lanes)
+        storeLanes(g / (1 + exp(-g)) * loadLanes(up + i, lanes), out + i, lanes)
     }
+    var i = 0
+    while i + 8 <= count { group(i, 8); i += 8 }
+    if i < count { group(i, count - i) }
 }
 
 /// Accumulates dgate += dout ⊙ up ⊙ silu'(gate) and dup += dout ⊙ silu(gate),
@@ -22,11 +23,15 @@ public func swigluBackward(
     dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>,
     dout: UnsafePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int
 ) {
-    for i in 0..<count {
-        let g = gate[i]
-        let sigmoid = 1 / (1 + Foundation.exp(-g))
+    @_transparent func group(_ i: Int, _ lanes: Int) {
+        let g = loadLanes(gate + i, lanes), dy = loadLanes(dout + i, lanes)
+        let sigmoid = 1 / (1 + exp(-g))
         let silu = g * sigmoid
-        dgate[i] += dout[i] * up[i] * sigmoid * (1 + g * (1 - sigmoid))
-        dup[i] += dout[i] * silu
+        storeLanes(loadLanes(dgate + i, lanes) + dy * loadLanes(up + i, lanes) * sigmoid * (1 + g * (1 - sigmoid)),
+                   dgate + i, lanes)
+        storeLanes(loadLanes(dup + i, lanes) + dy * silu, dup + i, lanes)
     }
+    var i = 0
+    while i + 8 <= count { group(i, 8); i += 8 }
+    if i < count { group(i, count - i) }
 }

@@ -38,13 +38,21 @@ public final class AdamW: Optimizer {
         let correction2Root = Float((1 - Double(beta2).power(t)).squareRoot())
         let stepSize = lr / correction1
         let decay = 1 - lr * weightDecay
-        let m = m.pointer, v = v.pointer
-        for i in 0..<self.m.count {
-            p[i] *= decay
-            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-            p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2Root + eps)
+        let m = m.pointer, v = v.pointer, count = self.m.count
+        // 8 parameters at a time, each rounded as the one-at-a-time formula rounds it
+        @_transparent func update(_ i: Int, _ lanes: Int) {
+            let gi = loadLanes(g + i, lanes)
+            let mi = beta1 * loadLanes(m + i, lanes) + (1 - beta1) * gi
+            let vi = beta2 * loadLanes(v + i, lanes) + (1 - beta2) * gi * gi
+            var pi = loadLanes(p + i, lanes) * decay
+            pi -= stepSize * mi / (vi.squareRoot() / correction2Root + eps)
+            storeLanes(mi, m + i, lanes)
+            storeLanes(vi, v + i, lanes)
+            storeLanes(pi, p + i, lanes)
         }
+        var i = 0
+        while i + 8 <= count { update(i, 8); i += 8 }
+        if i < count { update(i, count - i) }
     }
 }
 
@@ -69,12 +77,20 @@ public final class SGD: Optimizer {
 
     public func step(parameters p: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, learningRate lr: Float) {
         let buf = buffer.pointer
-        for i in 0..<parameterCount {
-            let grad = g[i] + weightDecay * p[i]
-            guard momentum != 0 else { p[i] -= lr * grad; continue }
-            buf[i] = started ? momentum * buf[i] + grad : grad
-            p[i] -= lr * buf[i]
+        @_transparent func update(_ i: Int, _ lanes: Int) {
+            let pi = loadLanes(p + i, lanes)
+            let grad = loadLanes(g + i, lanes) + weightDecay * pi
+            if momentum == 0 {
+                storeLanes(pi - lr * grad, p + i, lanes)
+            } else {
+                let bi = started ? momentum * loadLanes(buf + i, lanes) + grad : grad
+                storeLanes(bi, buf + i, lanes)
+                storeLanes(pi - lr * bi, p + i, lanes)
+            }
         }
+        var i = 0
+        while i + 8 <= parameterCount { update(i, 8); i += 8 }
+        if i < parameterCount { update(i, parameterCount - i) }
         started = true
     }
 }
@@ -83,12 +99,23 @@ public final class SGD: Optimizer {
 /// `torch.nn.utils.clip_grad_norm_` does. Returns the norm before clipping.
 @discardableResult
 public func clipGradientNorm(_ g: UnsafeMutablePointer<Float>, count: Int, maxNorm: Float) -> Float {
-    var sumOfSquares = 0.0
-    for i in 0..<count { sumOfSquares += Double(g[i]) * Double(g[i]) }
-    let norm = Float(sumOfSquares.squareRoot())
+    var sums = SIMD8<Double>()
+    @_transparent func square(_ i: Int, _ lanes: Int) {
+        let gi = SIMD8<Double>(loadLanes(g + i, lanes))
+        sums += gi * gi
+    }
+    var i = 0
+    while i + 8 <= count { square(i, 8); i += 8 }
+    if i < count { square(i, count - i) }
+    let norm = Float(sums.sum().squareRoot())
     if norm > maxNorm, norm.isFinite {
         let scale = maxNorm / (norm + 1e-6)
-        for i in 0..<count { g[i] *= scale }
+        @_transparent func rescale(_ i: Int, _ lanes: Int) {
+            storeLanes(loadLanes(g + i, lanes) * scale, g + i, lanes)
+        }
+        i = 0
+        while i + 8 <= count { rescale(i, 8); i += 8 }
+        if i < count { rescale(i, count - i) }
     }
     return norm
 }

@@ -15,14 +15,17 @@ struct AttentionShape: Sendable, CustomTestStringConvertible {
     var probsCount: Int { B * NH * T * T }
 
     var testDescription: String {
-        NKV == NH ? "multi-head, NH \(NH)" : NKV == 1 ? "multi-query, NH \(NH)" : "grouped-query, NH \(NH), NKV \(NKV)"
+        let kind = NKV == NH ? "multi-head, NH \(NH)" : NKV == 1 ? "multi-query, NH \(NH)" : "grouped-query, NH \(NH), NKV \(NKV)"
+        return "\(kind), T \(T)"
     }
 
-    /// Multi-head, grouped-query (two query heads per key/value head) and multi-query attention.
+    /// Multi-head, grouped-query (two query heads per key/value head) and multi-query attention;
+    /// T = 19 gives softmax rows of 1 to 19 entries: full 8-lane groups and padded last ones.
     static let all: [AttentionShape] = [
         AttentionShape(B: 2, T: 5, NH: 4, NKV: 4, HD: 4),
         AttentionShape(B: 2, T: 5, NH: 4, NKV: 2, HD: 4),
         AttentionShape(B: 2, T: 5, NH: 4, NKV: 1, HD: 4),
+        AttentionShape(B: 1, T: 19, NH: 2, NKV: 1, HD: 4),
     ]
 }
 

@@ -108,6 +108,41 @@ struct OptimizerTests {
         expectClose(run(optimizer), referenceSGD(momentum: 0, weightDecay: 0.1), tolerance: 1e-6)
     }
 
+    @Test("AdamW and SGD update 21 parameters 8 at a time with the bits of the one-at-a-time Float formulas")
+    func vectorUpdatesMatchScalarFloat() {
+        // 21 = two full lane groups and a padded one. Lane arithmetic rounds as scalar arithmetic
+        // does and no multiply-add is fused, so the results are equal bit for bit.
+        let count = 21, steps = 3
+        let initial = randomBuffer(count, seed: 1).array
+        let gradients = (0..<steps).map { randomBuffer(count, std: 0.1, seed: 2 + UInt64($0)).array }
+        let lr: Float = 0.01, beta1: Float = 0.9, beta2: Float = 0.95, eps: Float = 1e-8, wd: Float = 0.1, momentum: Float = 0.9
+
+        let adamW = AdamW(count: count, beta1: beta1, beta2: beta2, eps: eps, weightDecay: wd)
+        let sgd = SGD(count: count, momentum: momentum, weightDecay: wd)
+        let adamWParameters = makeBuffer(initial), sgdParameters = makeBuffer(initial)
+        var p = initial, m = [Float](repeating: 0, count: count), v = m
+        var q = initial, buffer = m
+        for t in 1...steps {
+            let g = gradients[t - 1], gradient = makeBuffer(g)
+            adamW.step(parameters: adamWParameters.pointer, gradients: gradient.pointer, learningRate: lr)
+            sgd.step(parameters: sgdParameters.pointer, gradients: gradient.pointer, learningRate: lr)
+            var beta1Power = 1.0, beta2Power = 1.0  // in Double, as the optimizer computes them
+            for _ in 0..<t { beta1Power *= Double(beta1); beta2Power *= Double(beta2) }
+            let correction1 = 1 - Float(beta1Power), correction2Root = Float((1 - beta2Power).squareRoot())
+            for i in 0..<count {
+                p[i] *= 1 - lr * wd
+                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                p[i] -= lr / correction1 * m[i] / (v[i].squareRoot() / correction2Root + eps)
+                let d = g[i] + wd * q[i]
+                buffer[i] = t == 1 ? d : momentum * buffer[i] + d
+                q[i] -= lr * buffer[i]
+            }
+            #expect(bitIdentical(adamWParameters.array, p), "AdamW, step \(t): \(adamWParameters.array) against \(p)")
+            #expect(bitIdentical(sgdParameters.array, q), "SGD, step \(t): \(sgdParameters.array) against \(q)")
+        }
+    }
+
     @Test("AdamW keeps two fp32 moments per parameter; SGD with momentum one")
     func stateBytes() {
         #expect(AdamW(count: 1000).stateBytes == 2 * 4 * 1000)
