@@ -82,8 +82,9 @@ sweep: release
 ## reproduce: every finding of the article (experiments/f1-…f9-*.toml) on the committed base model, two
 ## runs at a time into results/runs.sqlite (runs already there are kept), then results/FINDINGS.md
 reproduce: release
-	$(SWEEP) experiments/f[1-9]-*.toml --jobs 2
-	$(SWEEP) report
+	@start=$$(date +%s); \
+	  $(SWEEP) experiments/f[1-9]-*.toml --jobs 2 && $(SWEEP) report; status=$$?; \
+	  echo "make reproduce: $$(( $$(date +%s) - start )) s of wall time"; exit $$status
 
 ## base: pretrain the base model from experiments/base.toml into results/base, with results/base.md
 base: release
