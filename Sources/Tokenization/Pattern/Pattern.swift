@@ -1,0 +1,50 @@
+/// A pattern of tokenizer.json (`{"Regex": …}` or `{"String": …}`), matched on Unicode scalars as
+/// Hugging Face's `tokenizers` matches it with Oniguruma.
+public struct Pattern: Sendable {
+    private let program: PatternProgram
+
+    /// Compiles a regular expression (see ``PatternParser`` for what is supported).
+    public init(regex source: String) throws(PatternError) {
+        program = PatternProgram(try PatternParser.parse(source))
+    }
+
+    /// A pattern matching `text` literally.
+    public init(literal text: String) {
+        program = PatternProgram(.sequence(text.unicodeScalars.map { .scalar($0) }))
+    }
+
+    /// The non-empty matches in `scalars`, leftmost first, not overlapping, as index ranges
+    /// (Oniguruma's `find_iter`; empty matches split nothing, so they are left out).
+    func matches(in scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var stack: [(pc: Int, position: Int)] = []
+        scalars.withUnsafeBufferPointer { text in
+            var start = 0
+            while start < text.count {
+                if let end = program.run(0, text, at: start, stack: &stack), end > start {
+                    found.append(start..<end)
+                    start = end
+                } else {
+                    start += 1
+                }
+            }
+        }
+        return found
+    }
+
+    /// The scalars of `text` with every match replaced by `replacement`.
+    func replacingMatches(in text: String, with replacement: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        let found = matches(in: scalars)
+        if found.isEmpty { return text }
+        var result = String.UnicodeScalarView()
+        var previous = 0
+        for range in found {
+            result.append(contentsOf: scalars[previous..<range.lowerBound])
+            result.append(contentsOf: replacement.unicodeScalars)
+            previous = range.upperBound
+        }
+        result.append(contentsOf: scalars[previous...])
+        return String(result)
+    }
+}
