@@ -107,7 +107,8 @@ public struct Tokenizer: Sendable {
                        splitSpecialTokens: Bool? = nil) -> [Int32] {
         let split = splitSpecialTokens ?? config.splitSpecialTokens
         let first = ids(of: text, splitSpecialTokens: split)
-        let second = pair.map { ids(of: $0, splitSpecialTokens: split) }
+        // transformers encodes an empty pair as no pair.
+        let second = pair.flatMap { $0.isEmpty ? nil : ids(of: $0, splitSpecialTokens: split) }
         guard let postProcessor else { return first + (second ?? []) }
         return postProcessor.process(first, pair: second, addSpecialTokens: addSpecialTokens)
     }
