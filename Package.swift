@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Training", "TestSupport"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], exclude: ["fixtures"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "JSON"], exclude: ["fixtures"]),
         .testTarget(name: "TextDataTests", dependencies: ["TextData", "Tokenization"], exclude: ["hf_tokenizer_check.py"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "Tokenization", "TextData", "TestSupport"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "Training", "TestSupport"]),

@@ -105,11 +105,22 @@ struct AddedTokenMatcher: Sendable {
     }
 
     private static func endsWithWordCharacter(_ bytes: ArraySlice<UInt8>) -> Bool {
-        scalars(bytes).last.map(UnicodeClasses.isWordCharacter) ?? false
+        scalars(bytes).last.map(isWordCharacter) ?? false
     }
 
     private static func startsWithWordCharacter(_ bytes: ArraySlice<UInt8>) -> Bool {
-        scalars(bytes).first.map(UnicodeClasses.isWordCharacter) ?? false
+        scalars(bytes).first.map(isWordCharacter) ?? false
+    }
+
+    /// `\w` of Rust's regex crate, which `tokenizers` uses here: Alphabetic, marks, decimal digits,
+    /// connector punctuation and joiners.
+    private static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        let properties = scalar.properties
+        if properties.isAlphabetic || properties.isJoinControl { return true }
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation: return true
+        default: return false
+        }
     }
 
     /// Where the whitespace at the end of `bytes` starts.

@@ -55,15 +55,18 @@ struct PatternParser {
         return nodes.count == 1 ? nodes[0] : nodes.isEmpty ? .empty : .sequence(nodes)
     }
 
+    /// Quantifiers after an atom. As in Oniguruma's Ruby syntax, `?` after any quantifier makes it lazy,
+    /// `+` after `*`, `+` or `?` makes it possessive, but after `{n,m}` it is a quantifier of its own:
+    /// `\p{N}{1,3}+` is `(?:\p{N}{1,3})+`.
     private mutating func parseQuantifiers(of atom: PatternNode) throws(PatternError) -> PatternNode {
         var node = atom
-        while let bounds = try parseBounds() {
+        while let (bounds, isInterval) = try parseBounds() {
             guard bounds.max.map({ $0 >= bounds.min }) ?? true else { throw error("a quantifier's maximum is below its minimum") }
             var kind = PatternNode.RepetitionKind.greedy
             if peek == "?" {
                 kind = .lazy
                 position += 1
-            } else if peek == "+" {
+            } else if peek == "+" && !isInterval {
                 kind = .possessive
                 position += 1
             }
@@ -77,11 +80,11 @@ struct PatternParser {
 
     /// `*`, `+`, `?` or a `{…}` quantifier at the current position, or nil (a `{` that starts no
     /// quantifier is a literal, as in Oniguruma).
-    private mutating func parseBounds() throws(PatternError) -> (min: Int, max: Int?)? {
+    private mutating func parseBounds() throws(PatternError) -> ((min: Int, max: Int?), isInterval: Bool)? {
         switch peek {
-        case "*": position += 1; return (0, nil)
-        case "+": position += 1; return (1, nil)
-        case "?": position += 1; return (0, 1)
+        case "*": position += 1; return ((0, nil), false)
+        case "+": position += 1; return ((1, nil), false)
+        case "?": position += 1; return ((0, 1), false)
         case "{":
             var cursor = position + 1
             func number() -> Int? {
@@ -100,7 +103,7 @@ struct PatternParser {
             }
             guard cursor < scalars.count, scalars[cursor] == "}", low != nil || high != nil else { return nil }
             position = cursor + 1
-            return (low ?? 0, high)
+            return ((low ?? 0, high), true)
         default:
             return nil
         }

@@ -25,10 +25,11 @@ enum UnicodeClasses {
 
     static func isNumber(_ scalar: Unicode.Scalar) -> Bool { numbers.contains(regexCategory(of: scalar)) }
 
-    /// `\w`: letters, marks, decimal digits and connector punctuation.
+    /// `\w` as Oniguruma reads it in Unicode: letters, marks, numbers (all three kinds: "²" and "Ⅻ" are
+    /// word characters) and connector punctuation.
     static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
         let category = regexCategory(of: scalar)
-        return letters.contains(category) || marks.contains(category) || category == .decimalNumber
+        return letters.contains(category) || marks.contains(category) || numbers.contains(category)
             || category == .connectorPunctuation
     }
 
