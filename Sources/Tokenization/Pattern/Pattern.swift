@@ -2,20 +2,25 @@
 /// Hugging Face's `tokenizers` matches it with Oniguruma.
 public struct Pattern: Sendable {
     private let program: PatternProgram
+    /// The scalars of a literal pattern, found by a plain search rather than the matcher.
+    private let literal: [Unicode.Scalar]?
 
     /// Compiles a regular expression (see ``PatternParser`` for what is supported).
     public init(regex source: String) throws(PatternError) {
         program = PatternProgram(try PatternParser.parse(source))
+        literal = nil
     }
 
     /// A pattern matching `text` literally.
     public init(literal text: String) {
         program = PatternProgram(.sequence(text.unicodeScalars.map { .scalar($0) }))
+        literal = Array(text.unicodeScalars)
     }
 
     /// The non-empty matches in `scalars`, leftmost first, not overlapping, as index ranges
     /// (Oniguruma's `find_iter`; empty matches split nothing, so they are left out).
     func matches(in scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        if let literal { return occurrences(of: literal, in: scalars) }
         var found: [Range<Int>] = []
         var stack: [(pc: Int, position: Int)] = []
         scalars.withUnsafeBufferPointer { text in
@@ -27,6 +32,21 @@ public struct Pattern: Sendable {
                 } else {
                     start += 1
                 }
+            }
+        }
+        return found
+    }
+
+    private func occurrences(of literal: [Unicode.Scalar], in scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        guard let first = literal.first else { return [] }
+        var found: [Range<Int>] = []
+        var start = 0
+        while start + literal.count <= scalars.count {
+            if scalars[start] == first && scalars[start..<(start + literal.count)].elementsEqual(literal) {
+                found.append(start..<(start + literal.count))
+                start += literal.count
+            } else {
+                start += 1
             }
         }
         return found
