@@ -56,7 +56,7 @@ struct PatternTests {
         let pattern = try Pattern(regex: #"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"#)
         for text in SplitGoldens.loaded.texts {
             let scalars = Array(text.unicodeScalars)
-            let byMatcher = pattern.matches(in: scalars).map { String(String.UnicodeScalarView(scalars[$0])) }
+            let byMatcher = pattern.matches(in: scalars).map { makeString(scalars[$0]) }
             var byScanner: [String] = []
             var copy = text
             copy.withUTF8 { utf8 in

@@ -2,14 +2,15 @@
 /// (Rust's `char::to_lowercase` per character: no contextual rule, so a final Σ becomes σ, not ς).
 struct Lowercase: Normalizer {
     func normalize(_ text: String) -> String {
-        var result = String.UnicodeScalarView()
+        var result: [Unicode.Scalar] = []
+        result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
             if scalar.isASCII {
                 result.append(scalar.properties.isUppercase ? Unicode.Scalar(scalar.value + 32)! : scalar)
             } else {
-                result.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+                result += scalar.properties.lowercaseMapping.unicodeScalars
             }
         }
-        return String(result)
+        return makeString(result)
     }
 }

@@ -57,14 +57,25 @@ public struct Pattern: Sendable {
         let scalars = Array(text.unicodeScalars)
         let found = matches(in: scalars)
         if found.isEmpty { return text }
-        var result = String.UnicodeScalarView()
+        var result: [Unicode.Scalar] = []
+        result.reserveCapacity(scalars.count)
         var previous = 0
         for range in found {
-            result.append(contentsOf: scalars[previous..<range.lowerBound])
-            result.append(contentsOf: replacement.unicodeScalars)
+            result += scalars[previous..<range.lowerBound]
+            result += replacement.unicodeScalars
             previous = range.upperBound
         }
-        result.append(contentsOf: scalars[previous...])
-        return String(result)
+        result += scalars[previous...]
+        return makeString(result)
     }
+}
+
+/// The text of some scalars, built in one pass (appending to a String's scalar view copies it).
+func makeString(_ scalars: some Collection<Unicode.Scalar>) -> String {
+    var utf8: [UInt8] = []
+    utf8.reserveCapacity(scalars.count)
+    for scalar in scalars {
+        UTF8.encode(scalar) { utf8.append($0) }
+    }
+    return String(decoding: utf8, as: UTF8.self)
 }

@@ -73,7 +73,7 @@ extension PreToken {
     /// The pieces of this piece's scalars at `ranges`; only the first can start the input.
     func pieces(_ scalars: [Unicode.Scalar], at ranges: [Range<Int>]) -> [PreToken] {
         ranges.map { range in
-            PreToken(text: String(String.UnicodeScalarView(scalars[range])), startsInput: startsInput && range.lowerBound == 0)
+            PreToken(text: makeString(scalars[range]), startsInput: startsInput && range.lowerBound == 0)
         }
     }
 }
