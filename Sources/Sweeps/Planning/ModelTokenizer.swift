@@ -10,11 +10,23 @@ public enum ModelTokenizer {
         guard FileManager.default.fileExists(atPath: url.appendingPathComponent("tokenizer.json").path) else {
             throw BadInput("\(directory) has no tokenizer.json (a Hugging Face model directory has one beside config.json)")
         }
+        let tokenizer: Tokenizer
         do {
-            return try Tokenizer(directory: url)
+            tokenizer = try Tokenizer(directory: url)
         } catch {
             throw BadInput(error.description)
         }
+        warnAboutClassRewrites(tokenizer.config.tokenizerClass, directory: directory)
+        return tokenizer
+    }
+
+    /// transformers 5 rebuilds the pipeline of some classes (LlamaTokenizer: Metaspace instead of the
+    /// file's normalizer; GPT2Tokenizer: ByteLevel alone) from the class's defaults; these ids follow
+    /// tokenizer.json, as `tokenizers` and the generic PreTrainedTokenizerFast read it.
+    static func warnAboutClassRewrites(_ tokenizerClass: String?, directory: String) {
+        guard let tokenizerClass, !["PreTrainedTokenizerFast", "TokenizersBackend"].contains(tokenizerClass) else { return }
+        printProgress("note: \(directory)/tokenizer_config.json names \(tokenizerClass); transformers may rebuild that class's "
+            + "pipeline from its defaults, while these ids follow tokenizer.json as PreTrainedTokenizerFast reads it")
     }
 
     /// The text of `--file`, which must be UTF-8.
