@@ -14,8 +14,7 @@ public struct AddedToken: Equatable, Sendable {
     public var special: Bool
 
     init(_ field: Field) throws(FieldError) {
-        id = Int32(try field["id"].integer())
-        guard id >= 0 else { throw field["id"].error("must not be negative") }
+        id = try field["id"].id()
         content = try field["content"].string()
         guard !content.isEmpty else { throw field["content"].error("must not be empty") }
         special = try field["special"].bool(default: false)

@@ -66,6 +66,20 @@ struct Field {
         return number
     }
 
+    /// An id: an integer in 0...Int32.max.
+    func id() throws(FieldError) -> Int32 {
+        let number = try integer()
+        guard (0...Int(Int32.max)).contains(number) else { throw error("must be an id in 0...\(Int32.max), found \(number)") }
+        return Int32(number)
+    }
+
+    /// A count: a non-negative integer.
+    func count() throws(FieldError) -> Int {
+        let number = try integer()
+        guard number >= 0 else { throw error("must not be negative, found \(number)") }
+        return number
+    }
+
     /// A string that must be one of `Kind`'s raw values; the error lists them.
     func oneOf<Kind: RawRepresentable & CaseIterable>(_ kind: Kind.Type) throws(FieldError) -> Kind where Kind.RawValue == String {
         let text = try string()

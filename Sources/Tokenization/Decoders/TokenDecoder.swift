@@ -31,8 +31,8 @@ func readDecoder(_ field: Field) throws(FieldError) -> (any TokenDecoder)? {
     case .byteFallback: return ByteFallback()
     case .fuse: return Fuse()
     case .strip:
-        return StripDecoder(content: try field["content"].character(), start: try field["start"].integer(),
-                            stop: try field["stop"].integer())
+        return StripDecoder(content: try field["content"].character(), start: try field["start"].count(),
+                            stop: try field["stop"].count())
     }
 }
 

@@ -22,7 +22,7 @@ struct TemplateProcessing: PostProcessor {
         let specialsField = field["special_tokens"]
         for (name, value) in specialsField.isAbsent ? [:] : try specialsField.object() {
             let ids = Field(value, path: "\(specialsField.path).\(name)")["ids"]
-            specials[name] = try ids.elements().map { id throws(FieldError) in Int32(try id.integer()) }
+            specials[name] = try ids.elements().map { id throws(FieldError) in try id.id() }
         }
         single = try Self.items(field["single"], specials: specials)
         pair = try Self.items(field["pair"], specials: specials)
