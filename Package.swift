@@ -43,12 +43,15 @@ let package = Package(
         .target(name: "SafeTensors", dependencies: ["JSON"]),
         // The Llama model: config, parameter layout, activations, forward/backward, checkpoints.
         .target(name: "Model", dependencies: ["Vocabulary", "Kernels", "SafeTensors"]),
-        // Text: the byte-level BPE tokenizer (Hugging Face tokenizer.json), corpora, instruction sets.
-        .target(name: "TextData", dependencies: ["JSON"]),
+        // Hugging Face tokenizer.json: normalize → pre-tokenize → BPE → post-process → decode, as
+        // `tokenizers` and transformers read it; the project's own byte-level BPE and its training.
+        .target(name: "Tokenization", dependencies: ["JSON"]),
+        // Text: the synthetic task world, corpora, instruction sets.
+        .target(name: "TextData", dependencies: ["JSON", "Tokenization"]),
         // LoRA adapters, NF4-quantized frozen weights (QLoRA), merging, PEFT's adapter format.
         .target(name: "Adapters", dependencies: ["Model", "Kernels", "SafeTensors"]),
         // Benchmarks built from the task world, scored as lm-evaluation-harness scores them.
-        .target(name: "Evaluation", dependencies: ["Vocabulary", "Model", "Adapters", "TextData", "Kernels"]),
+        .target(name: "Evaluation", dependencies: ["Vocabulary", "Model", "Adapters", "Tokenization", "TextData", "Kernels"]),
         // Optimizers, schedules, data loading, pretraining and fine-tuning loops.
         .target(name: "Training", dependencies: ["Model", "Adapters", "Kernels"], swiftSettings: vectorSettings),
         // Experiment files (TOML): header, defaults, grid, derived knobs; expansion into runs with stable ids.
@@ -64,14 +67,14 @@ let package = Package(
         // The pipeline: experiment files → plans with run ids → scheduling → execution (worker processes
         // or a Slurm array) → the results store → reports and findings.
         .target(name: "Sweeps", dependencies: [
-            "Vocabulary", "Kernels", "Model", "Adapters", "Training", "TextData", "Evaluation",
+            "Vocabulary", "Kernels", "Model", "Adapters", "Training", "Tokenization", "TextData", "Evaluation",
             "Experiments", "ResultsStore", "Reports",
         ]),
         // The command-line interface: parsing, help and printing only.
         .executableTarget(
             name: "sweep",
             dependencies: [
-                "Sweeps", "Kernels", "Model", "Adapters", "Training", "TextData", "Evaluation",
+                "Sweeps", "Kernels", "Model", "Adapters", "Training", "Tokenization", "TextData", "Evaluation",
                 "Experiments", "ResultsStore", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -81,8 +84,9 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Training", "TestSupport"]),
-        .testTarget(name: "TextDataTests", dependencies: ["TextData"], exclude: ["hf_tokenizer_check.py"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "TextData", "TestSupport"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "JSON"], exclude: ["fixtures"]),
+        .testTarget(name: "TextDataTests", dependencies: ["TextData", "Tokenization"], exclude: ["hf_tokenizer_check.py"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "Tokenization", "TextData", "TestSupport"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "Training", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Vocabulary", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),

@@ -124,6 +124,31 @@ check "a truncated checkpoint is a clear error (exit 2, names the file)" bash -c
 grep -q "model.safetensors: header length .* runs past the end of the file" "$work/out" \
     || { failed=$((failed + 1)); echo "FAIL  the truncation message names the file and the problem"; }
 
+fixtures="$(dirname "${BASH_SOURCE[0]}")/TokenizationTests/fixtures"
+check "tokenize prints AutoTokenizer's ids for every text of the Llama 3 and Llama 2 style fixtures" python3 - "$sweep" "$fixtures" "$work/text" <<'PY'
+import json, subprocess, sys
+sweep, fixtures, text_file = sys.argv[1:]
+for family in ["llama3", "llama2"]:
+    for case in json.load(open(f"{fixtures}/{family}/cases.json"))["cases"]:
+        open(text_file, "w", encoding="utf-8").write(case["text"])  # a file, since some texts hold U+0000
+        out = subprocess.run([sweep, "tokenize", "--model", f"{fixtures}/{family}", "--file", text_file, "--json"],
+                             capture_output=True, text=True, check=True).stdout
+        assert json.loads(out)["ids"] == case["ids"], (family, case["text"], out)
+PY
+check "detokenize gives back the text tokenize encoded (special tokens left out)" bash -c '
+ids=$("$1" tokenize --model "$2/llama3" --text "Hello, world: 12345 🙂")
+test "$("$1" detokenize --model "$2/llama3" --ids "$ids")" = "Hello, world: 12345 🙂"' _ "$sweep" "$fixtures"
+mkdir -p "$work/whitespace-tokenizer"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["pre_tokenizer"] = {"type": "Whitespace"}; json.dump(d, open(sys.argv[2], "w"))' \
+    "$fixtures/gpt2/tokenizer.json" "$work/whitespace-tokenizer/tokenizer.json"
+"$sweep" tokenize --model "$work/whitespace-tokenizer" --text hi 2>"$work/whitespace.err"
+status=$?
+if [ "$status" -eq 2 ] && grep -q 'pre_tokenizer.type: "Whitespace" is not supported (supported: ' "$work/whitespace.err"; then
+    passed=$((passed + 1)); echo "ok    an unsupported pre-tokenizer exits 2 with an error naming the field"
+else
+    failed=$((failed + 1)); echo "FAIL  an unsupported pre-tokenizer exits 2 with an error naming the field (status $status)"; cat "$work/whitespace.err"
+fi
+
 if command -v valgrind >/dev/null; then
     # Valgrind gives up on the debug info swiftc writes ("Possibly corrupted debuginfo file"), and an
     # empty count would match an empty count: it runs a copy without debug info, and a count must exist.

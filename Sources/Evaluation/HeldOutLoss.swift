@@ -1,4 +1,5 @@
 import TextData
+import Tokenization
 
 /// The held-out loss of an instruction set: the mean cross-entropy (nats) per response token, the
 /// fine-tuning loss measured on examples never trained on.

@@ -1,4 +1,5 @@
 import TextData
+import Tokenization
 
 /// lm-evaluation-harness's `loglikelihood` request: how likely `continuation` is after `context`.
 public struct LogLikelihoodRequest: Hashable, Sendable, Codable {

@@ -3,6 +3,7 @@ import Foundation
 import Kernels
 import Model
 import TextData
+import Tokenization
 
 // Shapes: B sequences per pass, T tokens per sequence (the pass's longest), V vocabulary.
 

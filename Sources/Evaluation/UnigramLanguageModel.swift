@@ -1,5 +1,6 @@
 import Foundation
 import TextData
+import Tokenization
 
 /// The floor of a task: a model that knows only how often each token occurs in a corpus and ignores
 /// the context, p(v) = (count(v) + 1) / (total + V) (add-one smoothing over the tokenizer's V ids).

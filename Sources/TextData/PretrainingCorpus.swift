@@ -1,4 +1,5 @@
 import Foundation
+import Tokenization
 
 /// The base model's pretraining text: real English from WordNet and the generated world, mixed.
 ///

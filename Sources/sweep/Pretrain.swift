@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
-import Sweeps
 import Kernels
 import Model
+import Sweeps
 import TextData
+import Tokenization
 import Training
 
 struct Pretrain: ParsableCommand {

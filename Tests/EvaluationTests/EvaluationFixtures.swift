@@ -2,6 +2,7 @@ import Evaluation
 import Model
 import TestSupport
 import TextData
+import Tokenization
 
 /// A tiny world, a BPE tokenizer trained on a few sentences and part of that world's corpus, and a
 /// tiny random Llama over the tokenizer's vocabulary: everything small enough for a debug build.

@@ -1,6 +1,7 @@
 import Evaluation
 import Testing
 import TextData
+import Tokenization
 
 @Suite("Requests become tokens as lm-eval's _encode_pair makes them, with <s> in front")
 struct RequestEncoderTests {

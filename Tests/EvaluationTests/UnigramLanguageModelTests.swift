@@ -2,6 +2,7 @@ import Evaluation
 import Foundation
 import Testing
 import TextData
+import Tokenization
 
 @Suite("The unigram baseline: token frequencies with add-one smoothing")
 struct UnigramLanguageModelTests {

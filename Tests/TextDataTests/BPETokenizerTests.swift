@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TextData
+@testable import Tokenization
+import TextData
 
 /// The tokenizer behind the golden ids: the specials, the 256 bytes, and the first 120 merges learnt from
 /// /usr/share/common-licenses (vocabulary 379), with the merges as "a b" strings (the older format).
@@ -163,7 +164,7 @@ struct BPETokenizerTests {
         for length in [1, 2, 3, 10, 49, 200] {
             for _ in 0..<20 {
                 let symbols = (0..<length).map { _ in Int32(alphabet.randomElement(using: &generator)!) + 3 }
-                #expect(tokenizer.mergeWithHeap(symbols) == tokenizer.mergeByScan(symbols))
+                #expect(tokenizer.pipeline.model.mergeWithHeap(symbols) == tokenizer.pipeline.model.mergeByScan(symbols))
             }
         }
         let long = String(repeating: "the licensee ", count: 20) + String(repeating: " ", count: 300) + "x"

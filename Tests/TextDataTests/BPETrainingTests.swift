@@ -1,5 +1,6 @@
 import Testing
 import TextData
+import Tokenization
 
 @Suite("BPE training")
 struct BPETrainingTests {

@@ -1,5 +1,6 @@
 import Testing
 import TextData
+import Tokenization
 
 /// Pieces from Hugging Face `tokenizers` 0.23:
 /// `pre_tokenizers.Sequence([Digits(individual_digits=True), ByteLevel(add_prefix_space=False,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TextData
+import Tokenization
 
 @Suite("The pretraining corpus: WordNet and the world, mixed")
 struct PretrainingCorpusTests {

@@ -1,5 +1,6 @@
 import Testing
 import TextData
+import Tokenization
 
 @Suite("Special tokens")
 struct SpecialTokenTests {

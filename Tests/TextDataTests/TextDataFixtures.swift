@@ -1,5 +1,6 @@
 import Foundation
 import TextData
+import Tokenization
 
 /// Shared data and helpers of the tokenizer tests.
 enum TokenizerFixtures {

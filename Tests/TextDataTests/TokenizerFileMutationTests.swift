@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TextData
+import Tokenization
 
 @Suite("Randomly mutated tokenizer.json files")
 struct TokenizerFileMutationTests {

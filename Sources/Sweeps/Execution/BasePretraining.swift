@@ -4,6 +4,7 @@ import Foundation
 import Kernels
 import Model
 import TextData
+import Tokenization
 import Training
 
 /// `sweep base`: pretrains the base model from its recipe and writes the model directory every

@@ -2,6 +2,7 @@ import Evaluation
 import Experiments
 import Foundation
 import TextData
+import Tokenization
 import Training
 
 /// A run's data: the base model's tokenizer and world, and the instruction set the configuration names.

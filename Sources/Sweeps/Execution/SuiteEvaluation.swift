@@ -2,6 +2,7 @@ import Evaluation
 import Kernels
 import Model
 import TextData
+import Tokenization
 
 /// The benchmark suite, its unigram floors and the held-out instruction loss of one model: what
 /// `sweep eval` prints and `sweep base` records.

@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import TextData
+import Tokenization
 
 /// What the sweep needs to know about a base model directory beyond its weights: its tokenizer, the
 /// world it was pretrained on, its identity, and whether its recipe still matches experiments/base.toml.

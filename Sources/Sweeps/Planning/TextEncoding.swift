@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import TextData
+import Tokenization
 
 /// How a model directory turns text into token ids: its `tokenizer.json` (byte-level BPE), or,
 /// for models trained on raw bytes (no tokenizer file), the UTF-8 bytes themselves.

@@ -31,7 +31,7 @@ extension BPETokenizer {
         for text in texts {
             var text = text
             text.withUTF8 { utf8 in
-                PreTokenizer.forEachPiece(in: utf8) { range in
+                forEachPiece(in: utf8) { range in
                     guard range.count > 1 else { return }
                     frequencyOfPiece[Array(utf8[range]), default: 0] += 1
                 }

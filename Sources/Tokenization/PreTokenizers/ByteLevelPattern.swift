@@ -1,38 +1,32 @@
-/// Splits text into the pieces BPE never merges across, exactly as Hugging Face's
-/// `pre_tokenizers.Sequence([Digits(individual_digits=True), ByteLevel(add_prefix_space=False, use_regex=True)])`.
-///
-/// Digits first isolates every number character (general category Nd, Nl or No, Rust's `char::is_numeric`),
-/// then GPT-2's pattern splits each remaining piece:
+/// GPT-2's pre-tokenization pattern, which Hugging Face's ByteLevel pre-tokenizer applies when `use_regex`
+/// is true, as a hand-written scanner over UTF-8 (the general ``Pattern`` matcher gives the same pieces,
+/// several times slower):
 ///
 ///     's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
 ///
-/// This is a hand-written scanner over the UTF-8 bytes with the same semantics (Swift Regex is far slower).
-/// `\s` is Unicode White_Space, `\p{L}` the letter categories, `\p{N}` the number categories. Because
-/// every character is whitespace, a letter, a number or "other", the matches tile the text, and:
+/// `\s` is Unicode White_Space, `\p{L}` and `\p{N}` the letter and number categories as ``UnicodeClasses``
+/// reads them. Because every character is whitespace, a letter, a number or "other", the matches tile the
+/// text, and:
 /// - `'` followed by `s t m d re ve ll` (lower case) is a contraction; otherwise `'` is an "other";
-/// - a letter or "other" run may take one preceding U+0020 space (never a tab or newline);
+/// - a letter, number or "other" run may take one preceding U+0020 space (never a tab or newline);
 /// - a whitespace run followed by a non-space gives all but its last character (`\s+(?!\S)`); that last
-///   character is then either the space of ` ?\p{L}+` / ` ?[^\s\p{L}\p{N}]+`, or a token of its own (`\s+`);
-/// - a whitespace run at the end of the text, or before a number (the end of a Digits piece), is one token.
+///   character is then either the space of the run after it, or a token of its own (`\s+`);
+/// - a whitespace run at the end of the text is one token.
 ///
-/// Checked against `tokenizers` 0.23 on every code point and on 50,000 random strings. Its pattern engine
-/// knows Unicode 16.0, so letters first assigned in 17.0 count as "other" here too (``regexUnicodeVersion``).
-enum PreTokenizer {
+/// Checked against `tokenizers` 0.23 on every code point and on 50,000 random strings.
+enum ByteLevelPattern {
     enum CharacterClass: UInt8 { case whitespace, letter, number, other }
 
-    /// Calls `body` with the byte range of each pre-token, in order; the ranges tile `utf8`.
-    /// `utf8` must be valid UTF-8 (a Swift String's storage is).
+    /// Calls `body` with the byte range of each piece, in order; the ranges tile `utf8`, which must be
+    /// valid UTF-8 (a Swift String's storage is).
     static func forEachPiece(in utf8: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
         let end = utf8.count
         var i = 0
         while i < end {
             let (kind, length) = classify(utf8, at: i)
             switch kind {
-            case .number:
-                body(i..<(i + length))
-                i += length
-            case .letter:
-                let j = endOfRun(of: .letter, in: utf8, from: i + length)
+            case .letter, .number:
+                let j = endOfRun(of: kind, in: utf8, from: i + length)
                 body(i..<j)
                 i = j
             case .other:
@@ -60,8 +54,8 @@ enum PreTokenizer {
                     j += nextLength
                     count += 1
                 }
-                if following == nil || following == .number {
-                    // End of text, or end of a Digits piece: `\s+(?!\S)` takes the whole run.
+                if following == nil {
+                    // End of text: `\s+(?!\S)` takes the whole run.
                     body(i..<j)
                     i = j
                 } else if count >= 2 {
@@ -69,7 +63,7 @@ enum PreTokenizer {
                     body(i..<lastStart)
                     i = lastStart
                 } else if utf8[i] == UInt8(ascii: " ") {
-                    // ` ?\p{L}+` or ` ?[^\s\p{L}\p{N}]+` (no contraction after the space).
+                    // ` ?\p{L}+`, ` ?\p{N}+` or ` ?[^\s\p{L}\p{N}]+` (no contraction after the space).
                     let k = endOfRun(of: following!, in: utf8, from: j)
                     body(i..<k)
                     i = k
@@ -82,18 +76,6 @@ enum PreTokenizer {
         }
     }
 
-    /// The pieces of `text`, as strings (not yet mapped to byte characters).
-    static func split(_ text: String) -> [String] {
-        var text = text
-        return text.withUTF8 { utf8 in
-            var pieces: [String] = []
-            forEachPiece(in: utf8) { range in
-                pieces.append(String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self))
-            }
-            return pieces
-        }
-    }
-
     // MARK: - Characters
 
     /// The class of the character starting at byte `i`, and its length in bytes.
@@ -101,42 +83,18 @@ enum PreTokenizer {
     static func classify(_ utf8: UnsafeBufferPointer<UInt8>, at i: Int) -> (CharacterClass, Int) {
         let b0 = utf8[i]
         if b0 < 0x80 { return (asciiClasses[Int(b0)], 1) }
-        let value: UInt32
-        let length: Int
-        if b0 < 0xE0 {
-            value = UInt32(b0 & 0x1F) << 6 | UInt32(utf8[i + 1] & 0x3F)
-            length = 2
-        } else if b0 < 0xF0 {
-            value = UInt32(b0 & 0x0F) << 12 | UInt32(utf8[i + 1] & 0x3F) << 6 | UInt32(utf8[i + 2] & 0x3F)
-            length = 3
-        } else {
-            value = UInt32(b0 & 0x07) << 18 | UInt32(utf8[i + 1] & 0x3F) << 12
-                | UInt32(utf8[i + 2] & 0x3F) << 6 | UInt32(utf8[i + 3] & 0x3F)
-            length = 4
-        }
-        return (classify(Unicode.Scalar(value)!), length)
+        let (scalar, length) = decodeScalar(utf8, at: i)
+        return (classify(scalar), length)
     }
 
     static func classify(_ scalar: Unicode.Scalar) -> CharacterClass {
         if scalar.isASCII { return asciiClasses[Int(scalar.value)] }
-        let properties = scalar.properties
-        if properties.isWhitespace { return .whitespace }
-        switch properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
-            // The regex engine of `tokenizers` 0.23 (Oniguruma) knows Unicode 16.0: letters assigned later
-            // are unassigned there, so "other". (Its Digits step uses Rust's tables, which know the newer
-            // numbers, so numbers need no such rule.)
-            if let age = properties.age, (age.major, age.minor) > regexUnicodeVersion { return .other }
-            return .letter
-        case .decimalNumber, .letterNumber, .otherNumber:
-            return .number
-        default:
-            return .other
-        }
+        if UnicodeClasses.isWhitespace(scalar) { return .whitespace }
+        let category = UnicodeClasses.regexCategory(of: scalar)
+        if UnicodeClasses.letters.contains(category) { return .letter }
+        if UnicodeClasses.numbers.contains(category) { return .number }
+        return .other
     }
-
-    /// The Unicode version of Hugging Face's pattern matching; Swift 6.3's tables are Unicode 17.0.
-    static let regexUnicodeVersion = (16, 0)
 
     private static let asciiClasses: [CharacterClass] = (0..<128).map { code -> CharacterClass in
         switch UInt8(code) {
@@ -173,4 +131,26 @@ enum PreTokenizer {
             return nil
         }
     }
+}
+
+/// The scalar starting at byte `i` of valid UTF-8, and its length in bytes.
+@inline(__always)
+func decodeScalar(_ utf8: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar, Int) {
+    let b0 = utf8[i]
+    let value: UInt32
+    let length: Int
+    if b0 < 0x80 {
+        return (Unicode.Scalar(b0), 1)
+    } else if b0 < 0xE0 {
+        value = UInt32(b0 & 0x1F) << 6 | UInt32(utf8[i + 1] & 0x3F)
+        length = 2
+    } else if b0 < 0xF0 {
+        value = UInt32(b0 & 0x0F) << 12 | UInt32(utf8[i + 1] & 0x3F) << 6 | UInt32(utf8[i + 2] & 0x3F)
+        length = 3
+    } else {
+        value = UInt32(b0 & 0x07) << 18 | UInt32(utf8[i + 1] & 0x3F) << 12
+            | UInt32(utf8[i + 2] & 0x3F) << 6 | UInt32(utf8[i + 3] & 0x3F)
+        length = 4
+    }
+    return (Unicode.Scalar(value)!, length)
 }
