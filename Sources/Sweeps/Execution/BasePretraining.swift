@@ -13,6 +13,8 @@ import Training
 public struct BasePretraining {
     public let recipePath: String
     public let recipe: BaseRecipe
+    /// The model directory as given: the report names it so.
+    public let out: String
     public let directory: URL
     /// Stop after this many steps (a trial of the recipe; the schedule still spans all its steps).
     public var maxSteps: Int?
@@ -23,6 +25,7 @@ public struct BasePretraining {
     public init(recipePath: String, out: String) throws {
         self.recipePath = recipePath
         do { recipe = try BaseRecipe.load(path: recipePath) } catch let error as RecipeError { throw BadInput(error.description) }
+        self.out = out
         directory = URL(fileURLWithPath: out)
     }
 
@@ -37,7 +40,7 @@ public struct BasePretraining {
         let summary = try pretrain(model, on: stream)
         try save(model, tokenizer: tokenizer, summary: summary, corpusTokens: stream.count, preparationSeconds: preparationSeconds)
         try score(model, tokenizer: tokenizer)
-        try BaseReport.write(modelDirectory: directory.path, to: report)
+        try BaseReport.write(modelDirectory: out, to: report)
     }
 
     /// The pretraining corpus of the recipe's world, the tokenizer trained on it, and the corpus as one
@@ -112,7 +115,7 @@ public struct BasePretraining {
             trainingSeconds: summary.wallSeconds, preparationSeconds: preparationSeconds,
             tokensPerSecond: summary.tokensPerSecond, blas: workerThreadsDescription(threads), losses: summary.losses)
         try training.write(to: directory.appendingPathComponent(BaseRecord.trainingFile))
-        printProgress(String(format: "wrote %@: final loss %.4f, %.0f tokens/s, %@", directory.path, summary.finalLoss,
+        printProgress(String(format: "wrote %@: final loss %.4f, %.0f tokens/s, %@", out, summary.finalLoss,
                              summary.tokensPerSecond, formatDuration(summary.wallSeconds)))
     }
 
