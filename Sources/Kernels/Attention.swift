@@ -73,15 +73,7 @@ public func attentionBackward(
 /// group's padding lanes read −∞, whose exponential is 0.
 @inline(__always)
 func causalSoftmaxRow(_ row: UnsafeMutablePointer<Float>, visible: Int, width: Int) {
-    var maxima = Lanes(repeating: -.infinity)
-    @_transparent func findMaximum(_ j: Int, _ lanes: Int) {
-        let x = loadLanes(row + j, lanes, padding: -.infinity)
-        maxima.replace(with: x, where: x .> maxima)
-    }
-    var j = 0
-    while j + 8 <= visible { findMaximum(j, 8); j += 8 }
-    if j < visible { findMaximum(j, visible - j) }
-    let maximum = maxima.max()
+    let maximum = rowMaximum(row, V: visible)
 
     var sums = Lanes()
     @_transparent func exponentiate(_ j: Int, _ lanes: Int) {
@@ -89,7 +81,7 @@ func causalSoftmaxRow(_ row: UnsafeMutablePointer<Float>, visible: Int, width: I
         storeLanes(e, row + j, lanes)
         sums += e
     }
-    j = 0
+    var j = 0
     while j + 8 <= visible { exponentiate(j, 8); j += 8 }
     if j < visible { exponentiate(j, visible - j) }
 

@@ -79,3 +79,17 @@ public func storeLanes(_ lanes: Lanes, _ p: UnsafeMutablePointer<Float>, _ n: In
     if n == 8 { return storeLanes(lanes, p) }
     for i in 0..<n { p[i] = lanes[i] }
 }
+
+/// The largest of row (V).
+@inline(__always)
+func rowMaximum(_ row: UnsafePointer<Float>, V: Int) -> Float {
+    var maxima = Lanes(repeating: -.infinity)
+    @_transparent func findMaximum(_ j: Int, _ lanes: Int) {
+        let x = loadLanes(row + j, lanes, padding: -.infinity)
+        maxima.replace(with: x, where: x .> maxima)
+    }
+    var j = 0
+    while j + 8 <= V { findMaximum(j, 8); j += 8 }
+    if j < V { findMaximum(j, V - j) }
+    return maxima.max()
+}
