@@ -168,8 +168,10 @@ if command -v valgrind >/dev/null; then
             --threads 1 --out "$work/f$1" 2>&1 | sed -n 's/.*total heap usage: \([0-9,]*\) allocs.*/\1/p'
     }
     eight=$(finetune_allocations 1) four=$(finetune_allocations 2)
-    check "a QLoRA forward/backward pass allocates nothing (8 or 4 passes per step allocate alike: $eight, $four)" \
-        test -n "$eight" -a "$eight" = "$four"
+    # 48 examples in steps of 8: 48 passes against 24. One allocation per pass would add 24 or more;
+    # the few that differ otherwise come from lora_sweep.json, whose timings vary in length.
+    check "a QLoRA forward/backward pass allocates nothing (48 or 24 passes allocate within 24: $eight, $four)" \
+        bash -c 'test -n "$1" -a -n "$2" && difference=$(( ${1//,/} - ${2//,/} )) && test ${difference#-} -lt 24' _ "$eight" "$four"
 else
     echo "skip  heap allocations per step: valgrind is not installed"
 fi
