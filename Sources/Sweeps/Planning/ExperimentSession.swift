@@ -58,12 +58,7 @@ public struct ExperimentSession {
     public static func openReadingOnly(paths: [String], database: String, allowLarge: Bool) throws -> [ExperimentSession] {
         let plans = try paths.map { try plan(path: $0, allowLarge: allowLarge) }
         try refuseDuplicateNames(plans.map(\.0))
-        let store: ResultsStore
-        do {
-            store = FileManager.default.fileExists(atPath: database) ? try ResultsStore(readingOnly: database) : try ResultsStore.inMemory()
-        } catch {
-            throw CommandError("\(error)")
-        }
+        let store = FileManager.default.fileExists(atPath: database) ? try openForReading(database) : try ResultsStore.inMemory()
         return plans.map { ExperimentSession(file: $0.0, plan: $0.1, store: store) }
     }
 
