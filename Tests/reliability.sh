@@ -173,7 +173,8 @@ sed 's/name = "long"/name = "race"/; s/train_examples = 160/train_examples = 162
 wait $a; status_a=$?; wait $b; status_b=$?
 check "two sweeps on one new database and file at once: each of the 8 runs trained exactly once, all done" bash -c '
 grep -h "started (run" race-a.log race-b.log | sed "s/.*started (run \(.*\))/\1/" | sort > race-started.txt
-cat race-started.txt; echo "a: $(grep -c "started (run" race-a.log), b: $(grep -c "started (run" race-b.log)"
+cat race-started.txt; echo "a: $(grep -c "started (run" race-a.log) started, exit $1; b: $(grep -c "started (run" race-b.log) started, exit $2"
+grep -v "^  \|started (run\|done (run" race-a.log race-b.log | tail -20
 test $1 = 0 && test $2 = 0 && test "$(wc -l < race-started.txt)" = 8 && test "$(sort -u race-started.txt | wc -l)" = 8 &&
 test "$(q race.sqlite "select count(*) from runs where status = '"'done'"'")" = 8 &&
 test "$(q race.sqlite "select count(*) from runs")" = 8 && test "$(q race.sqlite "pragma integrity_check")" = ok' _ $status_a $status_b

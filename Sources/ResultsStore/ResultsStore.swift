@@ -38,15 +38,46 @@ public final class ResultsStore: Sendable {
         if !files.isWritableFile(atPath: directory) {
             throw ResultsStoreError(path: path, reason: "its directory \(directory) is not writable")
         }
+        self.init(path: path, writer: try Self.openMigrated(path), isReadOnly: false)
+    }
+
+    /// A pool on the file, in WAL mode and migrated. Two processes opening a new file together race to
+    /// switch it to WAL and to migrate it, and SQLite may answer the loser "busy" at once instead of
+    /// waiting: the loser retries after a pause, and finds the work done or does the rest.
+    private static func openMigrated(_ path: String) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        let pool: DatabasePool
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw ResultsStoreError(path: path, reason: "cannot open it for writing: \(Self.reason(error))")
+        let migrator = Migrations.migrator
+        var attempt: UInt32 = 0
+        while true {
+            attempt += 1
+            let pool: DatabasePool
+            do {
+                pool = try DatabasePool(path: path, configuration: configuration)
+            } catch {
+                guard attempt < 10, isLockRace(error) else {
+                    throw ResultsStoreError(path: path, reason: "cannot open it for writing: \(Self.reason(error))")
+                }
+                usleep(20_000 * attempt)
+                continue
+            }
+            do {
+                try migrator.migrate(pool)
+                return pool
+            } catch {
+                if (try? pool.read(migrator.hasCompletedMigrations)) == true { return pool }
+                guard attempt < 10 else {
+                    throw ResultsStoreError(path: path, reason: "cannot create its tables: \(Self.reason(error))")
+                }
+                usleep(20_000 * attempt)
+            }
         }
-        try self.init(path: path, writer: pool)
+    }
+
+    /// Busy or locked, or WAL mode refused while another connection held the file.
+    private static func isLockRace(_ error: Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) || (error.message ?? "").contains("WAL Mode")
     }
 
     /// Opens an existing database to read only (reports): the file stays byte for byte as it was, which
@@ -65,39 +96,20 @@ public final class ResultsStore: Sendable {
         guard (try? queue.read(Migrations.migrator.appliedIdentifiers))?.contains(Migrations.first) == true else {
             throw ResultsStoreError(path: path, reason: "it is not a results database of this version (run a sweep to create or upgrade it)")
         }
-        self.init(path: path, checkedWriter: queue)
-    }
-
-    private init(path: String, checkedWriter: any DatabaseWriter) {
-        self.path = path
-        self.isReadOnly = true
-        self.writer = checkedWriter
+        self.init(path: path, writer: queue, isReadOnly: true)
     }
 
     /// A private in-memory database, for tests.
     public static func inMemory() throws -> ResultsStore {
-        try ResultsStore(path: ":memory:", writer: DatabaseQueue())
+        let queue = try DatabaseQueue()
+        try Migrations.migrator.migrate(queue)
+        return ResultsStore(path: ":memory:", writer: queue, isReadOnly: false)
     }
 
-    private init(path: String, writer: any DatabaseWriter) throws {
+    private init(path: String, writer: any DatabaseWriter, isReadOnly: Bool) {
         self.path = path
-        self.isReadOnly = false
+        self.isReadOnly = isReadOnly
         self.writer = writer
-        // Two processes opening a new file together may race to migrate it: the loser finds it done.
-        let migrator = Migrations.migrator
-        var attempt = 0
-        while true {
-            do {
-                try migrator.migrate(writer)
-                return
-            } catch {
-                attempt += 1
-                if (try? writer.read(migrator.hasCompletedMigrations)) == true { return }
-                if attempt == 3 {
-                    throw ResultsStoreError(path: path, reason: "cannot create its tables: \(Self.reason(error))")
-                }
-            }
-        }
     }
 
     // MARK: - Registering

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import ResultsStore
 
@@ -187,6 +188,21 @@ func temporaryDirectory() throws -> URL {
         #expect(try !store.claim(runID: "ffffffffffffffff", worker: "host:3"))
         #expect(try store.claimNextPending(experiment: "rank-sweep", worker: "host:1") == nil)
         #expect(try store.claimNextPending(experiment: "no-such-experiment", worker: "host:1") == nil)
+    }
+
+    @Test func storesOpeningOneNewFileAtOnceEachGetTheMigratedDatabase() throws {
+        for _ in 0..<5 {
+            let directory = try temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = directory.appendingPathComponent("runs.sqlite").path
+            let opened = Mutex<[Bool]>([])
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                let store = try? ResultsStore(path: path)
+                let usable = (try? store?.runs(experiment: "rank-sweep")) != nil
+                opened.withLock { $0.append(usable) }
+            }
+            #expect(opened.withLock { $0 } == Array(repeating: true, count: 6))
+        }
     }
 
     @Test func twoStoresOnOneFileClaimingConcurrentlyClaimEachRunExactlyOnce() async throws {

@@ -81,8 +81,9 @@ public struct ExperimentSession {
 
     /// Read-only when nothing needs writing; otherwise for writing (which changes the file's header).
     static func openStore(_ path: String, forPlans plans: [(ExperimentFile, ExperimentPlan)]) throws -> ResultsStore {
+        // A reader that fails (another sweep creating the file this instant) falls back to the writer.
         if FileManager.default.fileExists(atPath: path), let reader = try? ResultsStore(readingOnly: path),
-           try plans.allSatisfy({ try Self.isSettled($0.0, $0.1, in: reader) }) {
+           (try? plans.allSatisfy({ try Self.isSettled($0.0, $0.1, in: reader) })) == true {
             return reader
         }
         do { return try ResultsStore(path: path) } catch { throw CommandError("\(error)") }
