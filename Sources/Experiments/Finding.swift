@@ -16,9 +16,14 @@ import TOMLKit
 /// [[finding.expect]]
 /// what = "QLoRA needs at least 20% less peak memory"
 /// test = "qlora.peak_memory / lora.peak_memory < 0.8"
+/// [[finding.expect]]
+/// what = "benchmark average barely affected"
+/// difference = ["qlora.suite", "lora.suite"]   # mean(first) − mean(second) over seeds
+/// claim = "within 0.02"                          # or "> 0", "< 0", "within 2%"
 /// ```
-/// A test compares two expressions with `<`, `<=`, `>` or `>=`. `arm.metric` is the metric's mean over
-/// the arm's done runs; see `FindingMetric` for the metrics and `FindingFunction` for the functions.
+/// A `test` compares two expressions with `<`, `<=`, `>` or `>=`. `arm.metric` is the metric's mean over
+/// the arm's done runs; see `FindingMetric` for the metrics and `FindingFunction` for the functions. A
+/// `difference` with a `claim` is decided by Welch's interval (`DifferenceClaim`), and may be inconclusive.
 /// The arm `suite` is reserved: every run of every experiment that has a finding.
 public struct Finding: Sendable {
     public var id: String
@@ -52,13 +57,19 @@ public struct FindingArm: Sendable {
     }
 }
 
-/// One testable statement: what it says in words, and the comparison that decides it.
+/// One testable statement: what it says in words, and the test that decides it.
 public struct FindingExpectation: Sendable {
     public var what: String
+    /// The test as the report shows it.
     public var test: String
-    let left: Expression
-    let comparison: String
-    let right: Expression
+    let rule: Rule
+
+    enum Rule: Sendable {
+        /// `test = "left < right"`: two expressions over the arms' means and functions, compared.
+        case comparison(left: Expression, comparison: String, right: Expression)
+        /// `difference = ["first", "second"]` with `claim`: mean(first) − mean(second) by Welch's interval.
+        case difference(first: String, second: String, claim: DifferenceClaim)
+    }
 }
 
 /// The metrics a test may name after `arm.`: `_` in place of `-`, and a few shorter names.
@@ -128,9 +139,13 @@ extension ExperimentFile {
         var expectations: [FindingExpectation] = []
         for (index, entry) in try reader.tables(table, "expect").enumerated() {
             let path = "finding.expect[\(index)]"
-            try reader.checkKeys(of: entry, at: path, allowed: ["what", "test"], place: "in [[finding.expect]]")
+            try reader.checkKeys(of: entry, at: path, allowed: ["what", "test", "difference", "claim"], place: "in [[finding.expect]]")
             let what = try reader.string(entry, "what", at: path + ".what", expected: "the expectation in words", default: nil)
-            let test = try reader.string(entry, "test", at: path + ".test", expected: "a comparison such as \"qlora.peak_memory / lora.peak_memory < 0.8\"", default: nil)
+            if entry["difference"] != nil || entry["claim"] != nil {
+                expectations.append(try readDifference(entry, at: path, what: what, arms: armNames, reader))
+                continue
+            }
+            let test = try reader.string(entry, "test", at: path + ".test", expected: "a comparison such as \"qlora.peak_memory / lora.peak_memory < 0.8\", or difference and claim", default: nil)
             do {
                 expectations.append(try FindingExpectation(what: what, test: test, arms: armNames))
             } catch {
@@ -139,6 +154,32 @@ extension ExperimentFile {
         }
         guard !expectations.isEmpty else { throw reader.fail("finding", "expected at least one [[finding.expect]] with what and test") }
         return Finding(id: id, title: title, claim: claim, article: article, setting: setting, arms: arms, expectations: expectations)
+    }
+}
+
+extension ExperimentFile {
+    /// `difference = ["two.suite", "one.suite"]` and `claim = "< 0"`: a pre-registered statistical test.
+    static func readDifference(
+        _ entry: TOMLTable, at path: String, what: String, arms: [String], _ reader: TOMLReader
+    ) throws(ExperimentFileError) -> FindingExpectation {
+        guard entry["test"] == nil else { throw reader.fail(path + ".test", "give either test, or difference with claim, not both") }
+        let names = entry["difference"]?.array?.compactMap { $0.string } ?? []
+        guard names.count == 2, entry["difference"]?.array?.count == 2 else {
+            throw reader.fail(path + ".difference", "expected two arm.metric names, as in [\"qlora.suite\", \"lora.suite\"] (first − second)")
+        }
+        for name in names {
+            do { try FindingExpectation.checkName(name, arms: arms) } catch {
+                throw reader.fail(path + ".difference", "in \"\(name)\": \(error.message)")
+            }
+        }
+        let claimText = try reader.string(entry, "claim", at: path + ".claim", expected: DifferenceClaim.examples, default: nil)
+        let claim: DifferenceClaim
+        do { claim = try DifferenceClaim(parsing: claimText) } catch {
+            throw reader.fail(path + ".claim", "in \"\(claimText)\": \(error.message)")
+        }
+        return FindingExpectation(
+            what: what, test: claim.describe(first: names[0], second: names[1]),
+            rule: .difference(first: names[0], second: names[1], claim: claim))
     }
 }
 
@@ -157,7 +198,7 @@ extension FindingExpectation {
             for name in expression.names { try Self.checkName(name, arms: arms) }
             try Self.checkCalls(expression.root)
         }
-        self.init(what: what, test: test, left: left, comparison: comparison, right: right)
+        self.init(what: what, test: test, rule: .comparison(left: left, comparison: comparison, right: right))
     }
 
     static func checkName(_ name: String, arms: [String]) throws(ExpressionError) {

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// One done run's results as a finding reads them: store metric name → value, and → the benchmark's
 /// standard error over its items where it has one. Computed metrics (`FindingMetric.suite`,
 /// `runSeconds`, `trainable`) are filled in by whoever collects the runs.
@@ -13,45 +15,77 @@ public struct FindingRunValues: Sendable, Equatable {
 
 /// Whether the article's finding holds in our setting.
 public enum Verdict: String, Sendable, CaseIterable {
-    /// Every expectation holds.
+    /// Every test holds.
     case reproduced
-    /// No expectation holds.
+    /// Some tests fail and none holds.
     case notReproduced = "not reproduced"
-    /// Some hold, some do not.
+    /// Some tests hold and some fail.
     case mixed
-    /// An expectation could not be evaluated: an arm has no done runs yet, or too few for its function.
+    /// No test fails, but not all hold: the intervals decide neither way.
+    case inconclusive
+    /// A test could not be evaluated: an arm has no done runs yet, or too few for its function.
     case incomplete = "incomplete"
+
+    init(_ results: [TestResult?]) {
+        let decided = results.compactMap { $0 }
+        self = if decided.count < results.count { .incomplete }
+            else if decided.allSatisfy({ $0 == .holds }) { .reproduced }
+            else if !decided.contains(.fails) { .inconclusive }
+            else if decided.contains(.holds) { .mixed }
+            else { .notReproduced }
+    }
 }
 
-/// An expectation evaluated: both sides' values and whether the comparison holds (nil with `problem`
-/// when it could not be evaluated).
+/// An expectation evaluated (nil `result` with `problem` when it could not be): for a comparison its
+/// two sides; for a difference the difference of means (`left`), the claim's bound (`right`: 0 or the
+/// margin) and the interval that decided it.
 public struct ExpectationOutcome: Sendable {
     public var expectation: FindingExpectation
-    public var left: Double?
-    public var right: Double?
-    public var holds: Bool?
-    public var problem: String?
+    public var left: Double? = nil
+    public var right: Double? = nil
+    public var interval: ClosedRange<Double>? = nil
+    public var result: TestResult? = nil
+    public var problem: String? = nil
 }
 
 extension FindingExpectation {
-    public var comparisonSymbol: String { comparison }
-    public var leftText: String { left.text.trimmingCharacters(in: .whitespaces) }
-    public var rightText: String { right.text.trimmingCharacters(in: .whitespaces) }
+    /// "<", ">=", … for a comparison; "<" or ">" for a difference claim (its sides are the
+    /// difference and its bound).
+    public var comparisonSymbol: String {
+        switch rule {
+        case .comparison(_, let comparison, _): comparison
+        case .difference(_, _, .positive): ">"
+        case .difference: "<"
+        }
+    }
 
     /// Evaluates the test over `runs` (arm name → the arm's done runs).
     public func evaluate(runs: [String: [FindingRunValues]]) -> ExpectationOutcome {
-        do {
-            let l = try FindingCalculator(runs: runs).value(of: left)
-            let r = try FindingCalculator(runs: runs).value(of: right)
-            let holds = switch comparison {
-            case "<": l < r
-            case "<=": l <= r
-            case ">": l > r
-            default: l >= r
+        let calculator = FindingCalculator(runs: runs)
+        do throws(ExpressionError) {
+            switch rule {
+            case .comparison(let left, let comparison, let right):
+                let l = try calculator.value(of: left), r = try calculator.value(of: right)
+                let holds = switch comparison {
+                case "<": l < r
+                case "<=": l <= r
+                case ">": l > r
+                default: l >= r
+                }
+                return ExpectationOutcome(expectation: self, left: l, right: r, result: holds ? .holds : .fails)
+            case .difference(let first, let second, let claim):
+                let a = try calculator.series(first).values, b = try calculator.series(second).values
+                guard let difference = WelchDifference(a, b) else {
+                    throw ExpressionError("a difference needs at least 2 runs in each arm, has \(a.count) and \(b.count)")
+                }
+                let reference = b.reduce(0, +) / Double(b.count)
+                let (result, interval) = claim.decide(difference, reference: reference)
+                return ExpectationOutcome(
+                    expectation: self, left: difference.difference, right: claim.margin(reference: reference) ?? 0,
+                    interval: interval, result: result)
             }
-            return ExpectationOutcome(expectation: self, left: l, right: r, holds: holds, problem: nil)
         } catch {
-            return ExpectationOutcome(expectation: self, left: nil, right: nil, holds: nil, problem: error.message)
+            return ExpectationOutcome(expectation: self, problem: error.message)
         }
     }
 }
@@ -60,12 +94,7 @@ extension Finding {
     /// Every expectation's outcome, and the verdict they add up to.
     public func evaluate(runs: [String: [FindingRunValues]]) -> (outcomes: [ExpectationOutcome], verdict: Verdict) {
         let outcomes = expectations.map { $0.evaluate(runs: runs) }
-        let verdict: Verdict =
-            if outcomes.contains(where: { $0.holds == nil }) { .incomplete }
-            else if outcomes.allSatisfy({ $0.holds == true }) { .reproduced }
-            else if outcomes.allSatisfy({ $0.holds == false }) { .notReproduced }
-            else { .mixed }
-        return (outcomes, verdict)
+        return (outcomes, Verdict(outcomes.map(\.result)))
     }
 }
 

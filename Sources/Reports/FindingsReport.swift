@@ -65,16 +65,21 @@ public struct ExpectationRow: Sendable {
     public var left: Double?
     public var comparison: String
     public var right: Double?
-    public var holds: Bool?
+    /// The Welch interval of a difference test.
+    public var interval: ClosedRange<Double>?
+    /// Nil when the test could not be evaluated (`problem` says why).
+    public var result: TestResult?
     public var problem: String?
 
-    public init(what: String, test: String, left: Double?, comparison: String, right: Double?, holds: Bool?, problem: String?) {
+    public init(what: String, test: String, left: Double?, comparison: String, right: Double?,
+                interval: ClosedRange<Double>? = nil, result: TestResult?, problem: String?) {
         self.what = what
         self.test = test
         self.left = left
         self.comparison = comparison
         self.right = right
-        self.holds = holds
+        self.interval = interval
+        self.result = result
         self.problem = problem
     }
 }
@@ -119,12 +124,16 @@ public enum FindingsReport {
         md += "each decided by the tests declared in the finding's experiment file before its runs were trained. "
         md += "Scores are the mean ± sample std over seeds; **d** is an arm's difference from the table's first arm in "
         md += "units of the pooled seed std (Cohen's d). The benchmark average is the mean of the six benchmark scores "
-        md += "of a run, as lm-evaluation-harness tables average them. A finding is *reproduced* when every test holds, "
-        md += "*not reproduced* when none does, *mixed* otherwise.\n\n"
+        md += "of a run, as lm-evaluation-harness tables average them. A difference test reads Welch's interval of "
+        md += "mean(first) − mean(second) over seeds: a direction holds when the 95% interval excludes 0 on its side and "
+        md += "fails when it excludes 0 on the other; an equivalence holds by two one-sided tests at its declared margin "
+        md += "(the 90% interval inside ±margin) and fails when the 95% interval lies beyond it; otherwise the test is "
+        md += "*inconclusive*. A finding is *reproduced* when every test holds, *not reproduced* when tests fail and none "
+        md += "holds, *mixed* when some hold and some fail, and *inconclusive* when none fails but not all hold.\n\n"
 
         var summary = MarkdownTable(headers: ["finding", "the article's claim", "verdict", "tests held"])
         for finding in input.findings {
-            let held = finding.expectations.filter { $0.holds == true }.count
+            let held = finding.expectations.filter { $0.result == .holds }.count
             summary.append([
                 "[\(finding.id) \(finding.title)](#\(anchor(finding)))", finding.claim, "**\(finding.verdict)**",
                 "\(held) of \(finding.expectations.count)",
@@ -169,15 +178,17 @@ public enum FindingsReport {
 
     /// One line: how many tests hold, and which fail.
     static func reading(_ finding: FindingSection) -> String {
-        let held = finding.expectations.filter { $0.holds == true }
-        let failed = finding.expectations.filter { $0.holds == false }
-        let open = finding.expectations.filter { $0.holds == nil }
+        let held = finding.expectations.filter { $0.result == .holds }
+        let failed = finding.expectations.filter { $0.result == .fails }
+        let undecided = finding.expectations.filter { $0.result == .inconclusive }
+        let open = finding.expectations.filter { $0.result == nil }
         var parts: [String] = []
-        if failed.isEmpty && open.isEmpty {
+        if held.count == finding.expectations.count {
             parts.append("All \(held.count) tests hold.")
         } else {
             parts.append("\(held.count) of \(finding.expectations.count) tests hold.")
             if !failed.isEmpty { parts.append("Not in our setting: " + failed.map(\.what).joined(separator: "; ") + ".") }
+            if !undecided.isEmpty { parts.append("Inconclusive (the interval decides neither way): " + undecided.map(\.what).joined(separator: "; ") + ".") }
             if !open.isEmpty { parts.append("Not evaluated: " + open.map { "\($0.what) (\($0.problem ?? "?"))" }.joined(separator: "; ") + ".") }
         }
         return parts.joined(separator: " ")
@@ -205,16 +216,30 @@ public enum FindingsReport {
         var table = MarkdownTable(headers: ["test", "declared as", "ours", "holds"])
         for row in finding.expectations {
             let ours: String
-            if let left = row.left, let right = row.right {
+            if let left = row.left, let interval = row.interval {
+                ours = "\(signed(left)), interval \(signed(interval.lowerBound)) … \(signed(interval.upperBound))"
+                    + (row.right.map { $0 == 0 ? "" : "; margin ±\(number($0))" } ?? "")
+            } else if let left = row.left, let right = row.right {
                 // Sides that differ only beyond four digits get seven, so the verdict can be read off.
                 let digits = number(left) == number(right) && left != right ? 7 : 4
                 ours = "\(number(left, digits: digits)) \(row.comparison) \(number(right, digits: digits))"
             } else {
                 ours = row.problem ?? "—"
             }
-            table.append([row.what, "`\(row.test)`", ours, row.holds.map { $0 ? "yes" : "**no**" } ?? "not evaluated"])
+            let result = switch row.result {
+            case .holds: "yes"
+            case .fails: "**no**"
+            case .inconclusive: "inconclusive"
+            case nil: "not evaluated"
+            }
+            table.append([row.what, "`\(row.test)`", ours, result])
         }
         return table
+    }
+
+    /// A difference with its sign: +0.0123, −0.0456.
+    static func signed(_ value: Double) -> String {
+        (value < 0 ? "−" : "+") + number(abs(value))
     }
 
     /// `digits` significant digits, plainly (four: 0.6512, 1.203, 5,736, 2.10e+8).

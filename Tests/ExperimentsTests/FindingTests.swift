@@ -59,7 +59,7 @@ struct FindingTests {
         ])
         #expect(outcomes[0].left == 0.65)
         #expect(outcomes[0].right == 0.8)
-        #expect(outcomes[0].holds == true)
+        #expect(outcomes[0].result == .holds)
         #expect(verdict == .reproduced)
     }
 

@@ -15,9 +15,9 @@ private func qloraFinding(verdict: String = "mixed") -> FindingSection {
         ],
         expectations: [
             ExpectationRow(what: "less memory", test: "qlora.peak_memory / lora.peak_memory < 0.8",
-                           left: 0.6, comparison: "<", right: 0.8, holds: true, problem: nil),
+                           left: 0.6, comparison: "<", right: 0.8, result: .holds, problem: nil),
             ExpectationRow(what: "same facts", test: "abs(effect(qlora.facts, lora.facts)) < 1",
-                           left: 2, comparison: "<", right: 1, holds: false, problem: nil),
+                           left: 2, comparison: "<", right: 1, result: .fails, problem: nil),
         ])
 }
 
@@ -63,9 +63,20 @@ struct FindingsReportTests {
     @Test("Sides that agree to four digits are shown with seven, so a failed test can be read off")
     func closeSides() {
         var finding = qloraFinding()
-        finding.expectations = [ExpectationRow(what: "more", test: "a.m / b.m > 1.05", left: 1.04973, comparison: ">", right: 1.05, holds: false, problem: nil)]
+        finding.expectations = [ExpectationRow(what: "more", test: "a.m / b.m > 1.05", left: 1.04973, comparison: ">", right: 1.05, result: .fails, problem: nil)]
         let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [finding], suite: suite)).markdown
         #expect(markdown.contains("| 1.049730 > 1.050000 |"))
+    }
+
+    @Test("A difference test shows the difference, its interval and the margin; an undecided one reads inconclusive")
+    func differenceRow() {
+        var finding = qloraFinding(verdict: "inconclusive")
+        finding.expectations = [ExpectationRow(
+            what: "scores barely change", test: "|qlora.suite − lora.suite| < 0.02 (TOST, α = 0.05)", left: -0.004,
+            comparison: "<", right: 0.02, interval: -0.031 ... 0.023, result: .inconclusive, problem: nil)]
+        let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [finding], suite: suite)).markdown
+        #expect(markdown.contains("| −0.004000, interval −0.03100 … +0.02300; margin ±0.02000 | inconclusive |"))
+        #expect(markdown.contains("Inconclusive (the interval decides neither way): scores barely change."))
     }
 
     @Test("The score chart is well-formed SVG with one series per benchmark the arms have")

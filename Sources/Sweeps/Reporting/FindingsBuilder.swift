@@ -90,7 +90,8 @@ public enum FindingsBuilder {
                 experiment: record.name, sourcePath: record.sourcePath, verdict: verdict.rawValue, arms: arms,
                 expectations: outcomes.map {
                     ExpectationRow(what: $0.expectation.what, test: $0.expectation.test, left: $0.left,
-                                   comparison: $0.expectation.comparisonSymbol, right: $0.right, holds: $0.holds, problem: $0.problem)
+                                   comparison: $0.expectation.comparisonSymbol, right: $0.right, interval: $0.interval,
+                                   result: $0.result, problem: $0.problem)
                 }))
         }
         let totals = SuiteTotals(
