@@ -93,10 +93,18 @@ def main():
         corpus.write_text(" ".join(rng.choice(words) for _ in range(6000)) + "\n")
 
         # 1. sweep → transformers
+        wide = tmp / "wide-heads-llama3.json"  # a config.json sweep reads, then writes for transformers
+        wide.write_text(json.dumps({
+            "hidden_size": 64, "intermediate_size": 176, "num_hidden_layers": 2, "num_attention_heads": 4,
+            "num_key_value_heads": 2, "head_dim": 24, "vocab_size": 256, "max_position_embeddings": 64,
+            "rope_theta": 500.0, "rope_scaling": {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0,
+                                                  "high_freq_factor": 4.0, "original_max_position_embeddings": 32},
+        }))
         for name, extra in [
             ("sweep pretrain, multi-head, untied", ["--heads", "4"]),
             ("sweep pretrain, grouped-query (4 heads, 2 kv), untied", ["--heads", "4", "--kv-heads", "2"]),
             ("sweep pretrain, grouped-query (4 heads, 1 kv), tied", ["--heads", "4", "--kv-heads", "1", "--tied"]),
+            ("sweep pretrain --config, head_dim 24 ≠ 64/4, llama3 RoPE", ["--config", str(wide)]),
         ]:
             model_dir = tmp / f"sweep-{len(passed)}"
             subprocess.run(
