@@ -135,6 +135,25 @@ for family in ["llama3", "llama2"]:
                              capture_output=True, text=True, check=True).stdout
         assert json.loads(out)["ids"] == case["ids"], (family, case["text"], out)
 PY
+"$sweep" pretrain --text "$work/corpus.txt" --vocab 700 --dim 32 --layers 1 --heads 2 --seq-len 256 --batch 1 \
+    --steps 1 --log-every 1000 --out "$work/vocab-700" >/dev/null 2>&1
+check "score --text encodes as tokenize does (special tokens included) for the Llama 2, Mistral, GPT-2, SmolLM and Llama 3 fixtures" \
+    python3 - "$sweep" "$fixtures" "$work/vocab-700" "$work/scored" <<'PY'
+import json, shutil, subprocess, sys
+sweep, fixtures, model, scored = sys.argv[1:]
+for family in ["llama2", "mistral", "gpt2", "smollm", "llama3"]:
+    shutil.rmtree(scored, ignore_errors=True)
+    shutil.copytree(model, scored)  # a 700-token model: every fixture's ids fit
+    for name in ["tokenizer.json", "tokenizer_config.json"]:
+        shutil.copy(f"{fixtures}/{family}/{name}", scored)
+    for case in json.load(open(f"{fixtures}/{family}/cases.json"))["cases"]:
+        if "\0" in case["text"] or not 2 <= len(case["ids"]) <= 256:
+            continue  # an argument cannot hold U+0000; scoring needs 2 to 256 tokens
+        run = lambda *args: json.loads(subprocess.run([sweep, *args, "--model", scored, "--text", case["text"], "--json"],
+                                                      capture_output=True, text=True, check=True).stdout)["ids"]
+        ids = run("score")
+        assert ids == run("tokenize") == case["ids"], (family, case["text"], ids)
+PY
 check "detokenize gives back the text tokenize encoded (special tokens left out)" bash -c '
 ids=$("$1" tokenize --model "$2/llama3" --text "Hello, world: 12345 🙂")
 test "$("$1" detokenize --model "$2/llama3" --ids "$ids")" = "Hello, world: 12345 🙂"' _ "$sweep" "$fixtures"

@@ -42,7 +42,7 @@ public struct TaskResult: Codable, Sendable, Equatable {
 /// lm-evaluation-harness computes them.
 ///
 /// ```swift
-/// let model = LlamaLanguageModel(model: llama, tokenizer: tokenizer)
+/// let model = LlamaLanguageModel(model: llama, encoding: encoding)
 /// let results = Benchmarks.run(model: model, tasks: BenchmarkTask.allCases, world: World(seed: 1))
 /// results[.facts]!.score      // TaskScore: score, stderr, n
 /// ```

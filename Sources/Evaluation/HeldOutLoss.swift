@@ -33,9 +33,10 @@ public enum HeldOutLoss {
 }
 
 extension InstructionRecord {
-    /// This record as fine-tuning sees it: Lit-GPT's Alpaca prompt after `<s>`, then the response and `eos`.
-    public func request(tokenizer: BPETokenizer, eos: Int32?) -> TokenizedRequest {
-        TokenizedRequest(context: tokenizer.encode(prompt, addBOS: true),
-                         continuation: tokenizer.encode(response) + (eos.map { [$0] } ?? []))
+    /// This record as fine-tuning sees it: Lit-GPT's Alpaca prompt as a sequence's start (after `<s>`),
+    /// then the response as a continuation and `eos`.
+    public func request(encoding: TextEncoding, eos: Int32?) -> TokenizedRequest {
+        TokenizedRequest(context: encoding.encode(prompt),
+                         continuation: encoding.encodeContinuation(response) + (eos.map { [$0] } ?? []))
     }
 }

@@ -12,7 +12,8 @@ public struct LogLikelihoodRequest: Hashable, Sendable, Codable {
     }
 }
 
-/// A request in token ids: `context` starts with `<s>` (never empty), `continuation` is what is scored.
+/// A request in token ids: `context` is never empty (an empty text is the prefix token), `continuation`
+/// is what is scored.
 public struct TokenizedRequest: Hashable, Sendable {
     public var context: [Int32]
     public var continuation: [Int32]
@@ -43,9 +44,10 @@ public struct LogLikelihood: Equatable, Sendable {
 /// baseline that measures a task's floor.
 ///
 /// A model implements the token-level call; strings are encoded by ``RequestEncoder`` (lm-eval's
-/// `_encode_pair`, with `<s>` in front), so every model sees the same tokens for the same request.
+/// `_encode_pair`, with the encoding's special tokens in front), so every model sees the same tokens for
+/// the same request.
 public protocol LanguageModel: AnyObject {
-    var tokenizer: BPETokenizer { get }
+    var encoding: TextEncoding { get }
 
     /// One result per request, in order. Implementations batch as they like; results must not depend
     /// on how requests are grouped beyond float rounding.
@@ -55,7 +57,7 @@ public protocol LanguageModel: AnyObject {
 extension LanguageModel {
     /// One result per request, in order: lm-eval's `loglikelihood(requests)`.
     public func logLikelihoods(_ requests: [LogLikelihoodRequest]) -> [LogLikelihood] {
-        logLikelihoods(tokenized: RequestEncoder(tokenizer: tokenizer).encode(requests))
+        logLikelihoods(tokenized: RequestEncoder(encoding: encoding).encode(requests))
     }
 
     /// A single request.
@@ -70,7 +72,8 @@ extension LanguageModel {
 }
 
 /// Turns (context, continuation) strings into token ids as lm-evaluation-harness's `_encode_pair` does
-/// for decoder-only models, with `<s>` in front:
+/// for decoder-only models, with the encoding's special tokens in front (`<s>` for this project's own
+/// tokenizer and Llama 2's, none for GPT-2's):
 ///
 ///     n_spaces = len(context) - len(context.rstrip())
 ///     if n_spaces > 0:                      # trailing whitespace belongs to the continuation
@@ -87,15 +90,18 @@ extension LanguageModel {
 /// As in lm-eval, the model is fed `context_enc + continuation_enc`, even in the rare case where
 /// `context_enc` is not a prefix of `whole_enc`.
 ///
-/// `<s>` is put in front of every context, and an empty context is `<s>` alone (lm-eval's prefix
-/// token for empty contexts is the BOS token when the tokenizer has one). lm-eval's Hugging Face
-/// backend adds no BOS to a non-empty context unless `add_bos_token=True`; here every pretraining
-/// document starts with `<s>`, so the model is scored on text in the position it learned it in.
+/// A context is encoded as a sequence's start (``TextEncoding/encode(_:)``: `<s>` in front for this
+/// project's tokenizer, whatever the post-processor adds for another), and an empty context is the
+/// prefix token alone (lm-eval's: the BOS token, else EOS). lm-eval's Hugging Face backend adds no BOS
+/// to a non-empty context unless `add_bos_token=True`; here every pretraining document starts with
+/// `<s>`, so the model is scored on text in the position it learned it in, and a Hugging Face model on
+/// text as its tokenizer encodes it. (A post-processor that appends EOS would put it inside the whole
+/// text's encoding, and is not accounted for.)
 public struct RequestEncoder: Sendable {
-    public let tokenizer: BPETokenizer
+    public let encoding: TextEncoding
 
-    public init(tokenizer: BPETokenizer) {
-        self.tokenizer = tokenizer
+    public init(encoding: TextEncoding) {
+        self.encoding = encoding
     }
 
     /// The context and continuation after moving the context's trailing whitespace (Python's
@@ -130,18 +136,19 @@ public struct RequestEncoder: Sendable {
 
     private func encode(_ request: LogLikelihoodRequest, contextCache: inout [String: [Int32]]) -> TokenizedRequest {
         let (context, continuation) = Self.split(context: request.context, continuation: request.continuation)
-        let bos = SpecialToken.bos.id
         guard !context.isEmpty else {
-            return TokenizedRequest(context: [bos], continuation: tokenizer.encode(continuation))
+            let prefix = encoding.prefixID.map { [$0] } ?? encoding.encode("")
+            precondition(!prefix.isEmpty, "an empty context needs a BOS or EOS token to stand for it")
+            return TokenizedRequest(context: prefix, continuation: encoding.encodeContinuation(continuation))
         }
         let contextIDs: [Int32]
         if let cached = contextCache[context] {
             contextIDs = cached
         } else {
-            contextIDs = tokenizer.encode(context, addBOS: true)
+            contextIDs = encoding.encode(context)
             contextCache[context] = contextIDs
         }
-        let whole = tokenizer.encode(context + continuation, addBOS: true)
+        let whole = encoding.encode(context + continuation)
         let continuationIDs = whole.count > contextIDs.count ? Array(whole[contextIDs.count...]) : []
         return TokenizedRequest(context: contextIDs, continuation: continuationIDs)
     }

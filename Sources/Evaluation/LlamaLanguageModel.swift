@@ -22,7 +22,7 @@ import Tokenization
 /// of two up to `maxLength`) and reused; the scoring loops read the logits in place.
 public final class LlamaLanguageModel: LanguageModel {
     public let model: Llama
-    public let tokenizer: BPETokenizer
+    public let encoding: TextEncoding
     /// Sequences longer than this (plus one) lose tokens on the left: the model's max_position_embeddings.
     public let maxLength: Int
     /// The most positions (B·T) one forward pass computes; a longer single sequence gets a pass of its own.
@@ -47,15 +47,15 @@ public final class LlamaLanguageModel: LanguageModel {
     private let inputs: UnsafeMutablePointer<Int32>         // (B, T) of one pass
     private let inputCapacity: Int
 
-    /// `model` may carry an adapter, attached before the first request. The tokenizer's ids must fit
+    /// `model` may carry an adapter, attached before the first request. The encoding's ids must fit
     /// the model's vocabulary.
-    public init(model: Llama, tokenizer: BPETokenizer, rowsPerPass: Int = defaultRowsPerPass, maxLength: Int? = nil) {
+    public init(model: Llama, encoding: TextEncoding, rowsPerPass: Int = defaultRowsPerPass, maxLength: Int? = nil) {
         let maxLength = maxLength ?? model.config.maxSeqLen
         precondition(maxLength >= 1 && rowsPerPass >= 1, "maxLength and rowsPerPass must be positive")
-        precondition(tokenizer.vocabularySize <= model.config.vocabSize,
-                     "the tokenizer has \(tokenizer.vocabularySize) ids, the model's vocabulary only \(model.config.vocabSize)")
+        precondition(encoding.vocabularySize <= model.config.vocabSize,
+                     "the encoding has \(encoding.vocabularySize) ids, the model's vocabulary only \(model.config.vocabSize)")
         self.model = model
-        self.tokenizer = tokenizer
+        self.encoding = encoding
         self.maxLength = maxLength
         self.rowsPerPass = rowsPerPass
         inputCapacity = max(rowsPerPass, maxLength)
@@ -92,7 +92,7 @@ public final class LlamaLanguageModel: LanguageModel {
         // What each request feeds the model: the last maxLength + 1 tokens of context + continuation,
         // without the last one.
         let inputLengths = requests.map { request -> Int in
-            precondition(!request.context.isEmpty, "a request's context holds at least <s>")
+            precondition(!request.context.isEmpty, "a request's context holds at least its prefix token")
             precondition(!request.continuation.isEmpty, "a request needs a continuation to score")
             precondition(request.continuation.count <= maxLength,
                          "a continuation of \(request.continuation.count) tokens does not fit the model's \(maxLength) positions")

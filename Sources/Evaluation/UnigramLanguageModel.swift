@@ -3,13 +3,13 @@ import TextData
 import Tokenization
 
 /// The floor of a task: a model that knows only how often each token occurs in a corpus and ignores
-/// the context, p(v) = (count(v) + 1) / (total + V) (add-one smoothing over the tokenizer's V ids).
+/// the context, p(v) = (count(v) + 1) / (total + V) (add-one smoothing over the encoding's V ids).
 ///
 /// What it scores above chance is the unigram bias of the items (common words and values beat rare
 /// ones); a trained model has to beat it to show it uses the context. Requests are encoded exactly as
 /// for a Llama (``RequestEncoder``), so the continuation tokens are the same.
 public final class UnigramLanguageModel: LanguageModel {
-    public let tokenizer: BPETokenizer
+    public let encoding: TextEncoding
     /// Occurrences of each id in the corpus (specials are never counted).
     public let counts: [Int]
     /// log p(v) for every id.
@@ -17,11 +17,11 @@ public final class UnigramLanguageModel: LanguageModel {
     /// The id with the highest count (the lowest such id on a tie): every greedy prediction.
     public let mostLikely: Int32
 
-    public init(tokenizer: BPETokenizer, counts: [Int]) {
-        precondition(counts.count == tokenizer.vocabularySize,
-                     "\(counts.count) counts for a vocabulary of \(tokenizer.vocabularySize)")
+    public init(encoding: TextEncoding, counts: [Int]) {
+        precondition(counts.count == encoding.vocabularySize,
+                     "\(counts.count) counts for a vocabulary of \(encoding.vocabularySize)")
         precondition(counts.allSatisfy { $0 >= 0 }, "counts cannot be negative")
-        self.tokenizer = tokenizer
+        self.encoding = encoding
         self.counts = counts
         let denominator = Double(counts.reduce(0, +) + counts.count)
         logProbabilities = counts.map { Foundation.log(Double($0 + 1) / denominator) }
@@ -30,13 +30,13 @@ public final class UnigramLanguageModel: LanguageModel {
         mostLikely = Int32(best)
     }
 
-    /// Counts the tokens of each text, encoded without `<s>` and `</s>`.
-    public convenience init(tokenizer: BPETokenizer, corpus: some Sequence<String>) {
-        var counts = [Int](repeating: 0, count: tokenizer.vocabularySize)
+    /// Counts the tokens of each text, encoded without special tokens.
+    public convenience init(encoding: TextEncoding, corpus: some Sequence<String>) {
+        var counts = [Int](repeating: 0, count: encoding.vocabularySize)
         for text in corpus {
-            for id in tokenizer.encode(text) { counts[Int(id)] += 1 }
+            for id in encoding.encodeContinuation(text) { counts[Int(id)] += 1 }
         }
-        self.init(tokenizer: tokenizer, counts: counts)
+        self.init(encoding: encoding, counts: counts)
     }
 
     public func logProbability(of id: Int32) -> Double { logProbabilities[Int(id)] }

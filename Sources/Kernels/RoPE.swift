@@ -15,13 +15,14 @@ public struct RopeTable {
     public let sin: [Float]
 
     /// Angles are computed in Float as transformers computes them, then cos/sin are taken in Double.
-    public init(maxPositions: Int, headDim: Int, theta: Double) {
+    /// `scaling` changes the inverse frequencies as the checkpoint's rope_scaling says.
+    public init(maxPositions: Int, headDim: Int, theta: Double, scaling: RopeScaling? = nil) {
         let half = headDim / 2
+        let defaultFrequencies = ropeInverseFrequencies(headDim: headDim, theta: theta)
+        let inverseFrequencies = scaling?.scale(defaultFrequencies) ?? defaultFrequencies
         var cos = [Float](repeating: 0, count: maxPositions * half)
         var sin = [Float](repeating: 0, count: maxPositions * half)
-        for i in 0..<half {
-            let exponent = Float(2 * i) / Float(headDim)
-            let inverseFrequency = 1 / Float(Foundation.pow(theta, Double(exponent)))
+        for (i, inverseFrequency) in inverseFrequencies.enumerated() {
             for position in 0..<maxPositions {
                 let angle = Float(position) * inverseFrequency
                 cos[position * half + i] = Float(Foundation.cos(Double(angle)))

@@ -1,17 +1,17 @@
 import Kernels
 
-// Shapes: B batch, T time, N = B·T rows, C model width, KV key/value width, H MLP width,
-// NH heads, V vocabulary.
+// Shapes: B batch, T time, N = B·T rows, C model width, Q query width (NH·HD), KV key/value width
+// (NKV·HD), H MLP width, NH heads, HD head width, V vocabulary.
 
 /// What one layer computes in the forward pass and keeps for the backward pass.
 public struct LayerActivations {
     public let attnNormOut: FloatBuffer  // (N, C)
     public let attnRstd: FloatBuffer     // (N)
-    public let q: FloatBuffer            // (N, C) after RoPE
+    public let q: FloatBuffer            // (N, Q) after RoPE
     public let k: FloatBuffer            // (N, KV) after RoPE
     public let v: FloatBuffer            // (N, KV)
     public let probs: FloatBuffer        // (B, NH, T, T)
-    public let attnOut: FloatBuffer      // (N, C) before the output projection
+    public let attnOut: FloatBuffer      // (N, Q) before the output projection
     public let residualMid: FloatBuffer  // (N, C) the residual stream after attention
     public let mlpNormOut: FloatBuffer   // (N, C)
     public let mlpRstd: FloatBuffer      // (N)
@@ -20,14 +20,14 @@ public struct LayerActivations {
     public let swiglu: FloatBuffer       // (N, H)
 
     init(B: Int, T: Int, config: LlamaConfig) {
-        let N = B * T, C = config.dim, KV = config.kvDim, H = config.hiddenDim
+        let N = B * T, C = config.dim, Q = config.qDim, KV = config.kvDim, H = config.hiddenDim
         attnNormOut = FloatBuffer(count: N * C, category: .activations)
         attnRstd = FloatBuffer(count: N, category: .activations)
-        q = FloatBuffer(count: N * C, category: .activations)
+        q = FloatBuffer(count: N * Q, category: .activations)
         k = FloatBuffer(count: N * KV, category: .activations)
         v = FloatBuffer(count: N * KV, category: .activations)
         probs = FloatBuffer(count: B * config.nHeads * T * T, category: .activations)
-        attnOut = FloatBuffer(count: N * C, category: .activations)
+        attnOut = FloatBuffer(count: N * Q, category: .activations)
         residualMid = FloatBuffer(count: N * C, category: .activations)
         mlpNormOut = FloatBuffer(count: N * C, category: .activations)
         mlpRstd = FloatBuffer(count: N, category: .activations)
@@ -41,8 +41,8 @@ public struct LayerActivations {
 public struct ActivationGradients {
     public let residual: FloatBuffer  // (N, C) flows down the residual stream
     public let normOut: FloatBuffer   // (N, C)
-    public let attnOut: FloatBuffer   // (N, C)
-    public let q: FloatBuffer         // (N, C)
+    public let attnOut: FloatBuffer   // (N, Q)
+    public let q: FloatBuffer         // (N, Q)
     public let k: FloatBuffer         // (N, KV)
     public let v: FloatBuffer         // (N, KV)
     public let swiglu: FloatBuffer    // (N, H)
@@ -51,11 +51,11 @@ public struct ActivationGradients {
     public let scores: FloatBuffer    // (T, T) one head at a time
 
     init(B: Int, T: Int, config: LlamaConfig) {
-        let N = B * T, C = config.dim, KV = config.kvDim, H = config.hiddenDim
+        let N = B * T, C = config.dim, Q = config.qDim, KV = config.kvDim, H = config.hiddenDim
         residual = FloatBuffer(count: N * C, category: .activationGradients)
         normOut = FloatBuffer(count: N * C, category: .activationGradients)
-        attnOut = FloatBuffer(count: N * C, category: .activationGradients)
-        q = FloatBuffer(count: N * C, category: .activationGradients)
+        attnOut = FloatBuffer(count: N * Q, category: .activationGradients)
+        q = FloatBuffer(count: N * Q, category: .activationGradients)
         k = FloatBuffer(count: N * KV, category: .activationGradients)
         v = FloatBuffer(count: N * KV, category: .activationGradients)
         swiglu = FloatBuffer(count: N * H, category: .activationGradients)
@@ -113,7 +113,7 @@ public final class LlamaActivations {
         logits = FloatBuffer(count: N * config.vocabSize, category: .activations)
         losses = FloatBuffer(count: N, category: .activations)
         gradients = training ? ActivationGradients(B: B, T: T, config: config) : nil
-        rope = RopeTable(maxPositions: T, headDim: config.headDim, theta: config.ropeTheta)
+        rope = RopeTable(maxPositions: T, headDim: config.headDim, theta: config.ropeTheta, scaling: config.ropeScaling)
         adapter = model.adapter?.makeActivations(rows: N)
         dequantized = model.frozenProjections.map { FloatBuffer(count: $0.scratchCount, category: .dequantizationScratch) }
     }
@@ -124,21 +124,23 @@ public final class LlamaActivations {
         guard B > 0, T > 0, config.nLayers >= 0, config.nHeads > 0 else { return nil }
         let C = config.dim, H = config.hiddenDim, V = config.vocabSize, L = config.nLayers
         guard let N = checkedProduct([B, T]),
-              let KV = checkedProduct([config.nKVHeads, C / config.nHeads]),
-              let NC = checkedProduct([N, C]), let NKV = checkedProduct([N, KV]), let NH = checkedProduct([N, H])
+              let Q = checkedProduct([config.nHeads, config.headDim]), let KV = checkedProduct([config.nKVHeads, config.headDim]),
+              let NC = checkedProduct([N, C]), let NQ = checkedProduct([N, Q]), let NKV = checkedProduct([N, KV]),
+              let NH = checkedProduct([N, H])
         else { return nil }
-        // Per layer: 5 (N, C), 2 (N), 2 (N, KV), probs (B, NH, T, T), 3 (N, H).
+        // Per layer: 3 (N, C), 2 (N, Q), 2 (N), 2 (N, KV), probs (B, NH, T, T), 3 (N, H).
         let layer = checkedSum([
-            checkedProduct([5, NC]), checkedProduct([2, N]), checkedProduct([2, NKV]),
+            checkedProduct([3, NC]), checkedProduct([2, NQ]), checkedProduct([2, N]), checkedProduct([2, NKV]),
             checkedProduct([B, config.nHeads, T, T]), checkedProduct([3, NH]),
         ])
         // residual (L + 1)·(N, C), final norm (N, C) and (N), logits (N, V), losses (N).
         let saved = checkedSum([
             checkedProduct([L + 1, NC]), checkedProduct([L, layer ?? -1]), NC, N, checkedProduct([N, V]), N,
         ])
-        // Gradients: 4 (N, C), 2 (N, KV), 3 (N, H), scores (T, T).
+        // Gradients: 2 (N, C), 2 (N, Q), 2 (N, KV), 3 (N, H), scores (T, T).
         let gradients = training
-            ? checkedSum([checkedProduct([4, NC]), checkedProduct([2, NKV]), checkedProduct([3, NH]), checkedProduct([T, T])])
+            ? checkedSum([checkedProduct([2, NC]), checkedProduct([2, NQ]), checkedProduct([2, NKV]), checkedProduct([3, NH]),
+                          checkedProduct([T, T])])
             : 0
         return checkedSum([saved, gradients])
     }

@@ -119,15 +119,16 @@ extension LlamaConfig {
     /// (all of them when the ranks differ), with their values.
     func keys(sizing name: String, expected: [Int], found: [Int]) -> String {
         let perDimension: [[String]]
-        let kv = ["num_key_value_heads", "hidden_size", "num_attention_heads"]
+        let q = ["num_attention_heads", "head_dim"], kv = ["num_key_value_heads", "head_dim"]
         switch name {
         case "model.embed_tokens.weight", "lm_head.weight": perDimension = [["vocab_size"], ["hidden_size"]]
         case _ where name.hasSuffix("norm.weight"): perDimension = [["hidden_size"]]
+        case _ where name.hasSuffix("q_proj.weight"): perDimension = [q, ["hidden_size"]]
         case _ where name.hasSuffix("k_proj.weight") || name.hasSuffix("v_proj.weight"): perDimension = [kv, ["hidden_size"]]
+        case _ where name.hasSuffix("o_proj.weight"): perDimension = [["hidden_size"], q]
         case _ where name.hasSuffix("gate_proj.weight") || name.hasSuffix("up_proj.weight"):
             perDimension = [["intermediate_size"], ["hidden_size"]]
-        case _ where name.hasSuffix("down_proj.weight"): perDimension = [["hidden_size"], ["intermediate_size"]]
-        default: perDimension = [["hidden_size"], ["hidden_size"]]
+        default: perDimension = [["hidden_size"], ["intermediate_size"]]  // down_proj
         }
         let differing = expected.count == found.count && expected.count == perDimension.count
             ? perDimension.indices.filter { expected[$0] != found[$0] }.flatMap { perDimension[$0] }

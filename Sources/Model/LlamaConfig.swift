@@ -1,11 +1,12 @@
 import Foundation
+import Kernels
 
 /// What the model is: the Hugging Face `LlamaConfig` fields this implementation computes with.
 ///
 /// Encoded as transformers writes `config.json`, so a model directory written here loads with
 /// `LlamaForCausalLM.from_pretrained`, and one written by transformers loads here. Decoding
-/// rejects what this implementation does not compute (biases, rope scaling, another activation)
-/// with a message naming the key.
+/// rejects what this implementation does not compute (biases, rope types other than default, linear
+/// and llama3, another activation) with a message naming the key.
 public struct LlamaConfig: Codable, Equatable, Sendable {
     /// C: width of the residual stream (`hidden_size`).
     public var dim: Int
@@ -15,11 +16,16 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
     public var nHeads: Int
     /// Key/value heads for grouped-query attention; equals nHeads for multi-head attention.
     public var nKVHeads: Int
+    /// HD: width of one attention head (`head_dim`); hidden_size / num_attention_heads unless
+    /// config.json says otherwise (Gemma-style widths, some distilled Llamas).
+    public var headDim: Int
     public var vocabSize: Int
     /// The longest sequence the model is meant for (`max_position_embeddings`).
     public var maxSeqLen: Int
     public var normEps: Float
     public var ropeTheta: Double
+    /// How the inverse frequencies are stretched (`rope_scaling`); nil for RoPE as pretrained.
+    public var ropeScaling: RopeScaling?
     /// The LM head shares the embedding matrix.
     public var tiedEmbeddings: Bool
     public var initializerRange: Float
@@ -27,8 +33,9 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
     public var eosTokenID: Int?
 
     public init(
-        dim: Int, hiddenDim: Int, nLayers: Int, nHeads: Int, nKVHeads: Int? = nil, vocabSize: Int,
-        maxSeqLen: Int, normEps: Float = 1e-5, ropeTheta: Double = 10_000, tiedEmbeddings: Bool = false,
+        dim: Int, hiddenDim: Int, nLayers: Int, nHeads: Int, nKVHeads: Int? = nil, headDim: Int? = nil,
+        vocabSize: Int, maxSeqLen: Int, normEps: Float = 1e-5, ropeTheta: Double = 10_000,
+        ropeScaling: RopeScaling? = nil, tiedEmbeddings: Bool = false,
         initializerRange: Float = 0.02, bosTokenID: Int? = nil, eosTokenID: Int? = nil
     ) {
         self.dim = dim
@@ -36,20 +43,23 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
         self.nLayers = nLayers
         self.nHeads = nHeads
         self.nKVHeads = nKVHeads ?? nHeads
+        self.headDim = headDim ?? (nHeads > 0 ? dim / nHeads : 0)
         self.vocabSize = vocabSize
         self.maxSeqLen = maxSeqLen
         self.normEps = normEps
         self.ropeTheta = ropeTheta
+        self.ropeScaling = ropeScaling
         self.tiedEmbeddings = tiedEmbeddings
         self.initializerRange = initializerRange
         self.bosTokenID = bosTokenID
         self.eosTokenID = eosTokenID
     }
 
-    /// HD: width of one attention head.
-    public var headDim: Int { dim / nHeads }
     /// How many query heads share one key/value head.
     public var kvMul: Int { nHeads / nKVHeads }
+    /// Width of the query projection's output and of the attention output (NH·HD); equals dim unless
+    /// head_dim says otherwise.
+    public var qDim: Int { nHeads * headDim }
     /// Width of the key and value projections' outputs.
     public var kvDim: Int { nKVHeads * headDim }
 
@@ -57,7 +67,7 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
     /// what would overflow an `Int` when multiplied out: every buffer sized from a valid config
     /// (parameters, gradients, activations of a bounded batch) is countable without overflow.
     public enum Limits {
-        /// hidden_size, intermediate_size, num_attention_heads, num_key_value_heads and
+        /// hidden_size, intermediate_size, num_attention_heads, num_key_value_heads, head_dim and
         /// max_position_embeddings: 2^20 = 1,048,576 each.
         public static let dimension = 1 << 20
         /// num_hidden_layers: 1,024.
@@ -73,7 +83,8 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
         [
             ("hidden_size", dim, Limits.dimension), ("intermediate_size", hiddenDim, Limits.dimension),
             ("num_hidden_layers", nLayers, Limits.layers), ("num_attention_heads", nHeads, Limits.dimension),
-            ("num_key_value_heads", nKVHeads, Limits.dimension), ("vocab_size", vocabSize, Limits.vocabulary),
+            ("num_key_value_heads", nKVHeads, Limits.dimension), ("head_dim", headDim, Limits.dimension),
+            ("vocab_size", vocabSize, Limits.vocabulary),
             ("max_position_embeddings", maxSeqLen, Limits.dimension),
         ]
     }
@@ -88,17 +99,15 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
                 problems.append("\(key) \(value) exceeds the limit of \(limit)")
             }
         }
-        if nHeads > 0, dim % nHeads != 0 {
-            problems.append("hidden_size (\(dim)) must be divisible by num_attention_heads (\(nHeads))")
-        }
         if nKVHeads > 0, nHeads % nKVHeads != 0 {
             problems.append("num_attention_heads (\(nHeads)) must be divisible by num_key_value_heads (\(nKVHeads))")
         }
-        if nHeads > 0, dim % nHeads == 0, headDim % 2 != 0 {
-            problems.append("the head dimension hidden_size / num_attention_heads = \(headDim) must be even for RoPE")
+        if headDim > 0, headDim % 2 != 0 {
+            problems.append("head_dim \(headDim) (hidden_size / num_attention_heads unless given) must be even for RoPE")
         }
         if !(normEps > 0) || !normEps.isFinite { problems.append("rms_norm_eps must be positive and finite, got \(normEps)") }
         if !(ropeTheta > 0) || !ropeTheta.isFinite { problems.append("rope_theta must be positive and finite, got \(ropeTheta)") }
+        problems += ropeScaling?.problems ?? []
         for (key, id) in [("bos_token_id", bosTokenID), ("eos_token_id", eosTokenID)] {
             // Token ids are Int32 in batches; an id beyond vocab_size is tolerated (it is never produced).
             if let id, !(0...Int(Int32.max)).contains(id) {
@@ -107,7 +116,8 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
         }
         if problems.isEmpty {
             let keys = "hidden_size \(dim), intermediate_size \(hiddenDim), num_hidden_layers \(nLayers), "
-                + "num_key_value_heads \(nKVHeads), vocab_size \(vocabSize), tie_word_embeddings \(tiedEmbeddings)"
+                + "num_attention_heads \(nHeads), num_key_value_heads \(nKVHeads), head_dim \(headDim), "
+                + "vocab_size \(vocabSize), tie_word_embeddings \(tiedEmbeddings)"
             if let count = checkedParameterCount {
                 if count > Limits.parameters {
                     problems.append("\(keys) imply \(count) parameters, above the limit of \(Limits.parameters)")
@@ -122,13 +132,13 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
     /// The number of parameters of the full model, counted with overflow checks: nil if it
     /// overflows an `Int` (or a size is negative). Equals `ParameterLayout(config:).count`.
     ///
-    /// V·C + L·(2C + 2C² + 2·KV·C + 3·C·H) + C (+ V·C for an untied head).
+    /// V·C + L·(2C + 2·Q·C + 2·KV·C + 3·C·H) + C (+ V·C for an untied head), Q = NH·HD, KV = NKV·HD.
     public var checkedParameterCount: Int? {
-        guard dim > 0, nHeads > 0, nKVHeads > 0, hiddenDim > 0, nLayers > 0, vocabSize > 0 else { return nil }
+        guard dim > 0, nHeads > 0, nKVHeads > 0, headDim > 0, hiddenDim > 0, nLayers > 0, vocabSize > 0 else { return nil }
         let C = dim, H = hiddenDim, L = nLayers, V = vocabSize
-        guard let KV = checkedProduct([nKVHeads, C / nHeads]),
+        guard let Q = checkedProduct([nHeads, headDim]), let KV = checkedProduct([nKVHeads, headDim]),
               let embedding = checkedProduct([V, C]),
-              let attention = checkedSum([checkedProduct([2, C, C]), checkedProduct([2, KV, C])]),
+              let attention = checkedSum([checkedProduct([2, Q, C]), checkedProduct([2, KV, C])]),
               let mlp = checkedProduct([3, C, H]),
               let layer = checkedSum([2 * C, attention, mlp]),
               let layers = checkedProduct([L, layer])
@@ -157,12 +167,6 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
         case torchDtype = "torch_dtype", useCache = "use_cache"
     }
 
-    struct RopeParameters: Codable {
-        var ropeType: String?
-        var ropeTheta: Double?
-        enum CodingKeys: String, CodingKey { case ropeType = "rope_type", ropeTheta = "rope_theta" }
-    }
-
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         dim = try c.decode(Int.self, forKey: .dim)
@@ -170,11 +174,15 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
         nLayers = try c.decode(Int.self, forKey: .nLayers)
         nHeads = try c.decode(Int.self, forKey: .nHeads)
         nKVHeads = try c.decodeIfPresent(Int.self, forKey: .nKVHeads) ?? nHeads
+        let givenHeadDim = try c.decodeIfPresent(Int.self, forKey: .headDimKey)
+        headDim = givenHeadDim ?? (nHeads > 0 ? dim / nHeads : 0)
         vocabSize = try c.decode(Int.self, forKey: .vocabSize)
         maxSeqLen = try c.decodeIfPresent(Int.self, forKey: .maxSeqLen) ?? 2048
         normEps = try c.decodeIfPresent(Float.self, forKey: .normEps) ?? 1e-6
-        let ropeParameters = try c.decodeIfPresent(RopeParameters.self, forKey: .ropeParameters)
-        ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? ropeParameters?.ropeTheta ?? 10_000
+        // transformers reads rope_scaling when set, rope_parameters otherwise; their rope_theta wins.
+        let ropeKey: CodingKeys = try c.decodeIfPresent(RopeParameters.self, forKey: .ropeScaling) != nil ? .ropeScaling : .ropeParameters
+        let rope = try c.decodeIfPresent(RopeParameters.self, forKey: ropeKey)
+        ropeTheta = try rope?.ropeTheta ?? c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? 10_000
         tiedEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tiedEmbeddings) ?? false
         initializerRange = try c.decodeIfPresent(Float.self, forKey: .initializerRange) ?? 0.02
         // transformers writes a token id or a list of them (the first one is used here).
@@ -197,15 +205,13 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
         if try c.decodeIfPresent(Bool.self, forKey: .mlpBias) == true {
             throw unsupported(.mlpBias, "mlp_bias = true is not supported: projections have no bias")
         }
-        if let headDim = try c.decodeIfPresent(Int.self, forKey: .headDimKey), nHeads > 0, headDim != dim / nHeads {
-            throw unsupported(.headDimKey, "head_dim \(headDim) differs from hidden_size / num_attention_heads = \(dim / nHeads), which is not supported")
+        if givenHeadDim == nil, nHeads > 0, dim % nHeads != 0 {
+            throw unsupported(.nHeads, "hidden_size (\(dim)) must be divisible by num_attention_heads (\(nHeads)) when head_dim is not given")
         }
-        if let type = ropeParameters?.ropeType, type != "default" {
-            throw unsupported(.ropeParameters, "rope_type \"\(type)\" is not supported: only \"default\" is")
-        }
-        if c.contains(.ropeScaling), try !c.decodeNil(forKey: .ropeScaling),
-           (try? c.decode(RopeParameters.self, forKey: .ropeScaling))?.ropeType != "default" {
-            throw unsupported(.ropeScaling, "rope_scaling is not supported: it must be null or absent")
+        do {
+            ropeScaling = try rope?.scaling(field: ropeKey.stringValue, maxPositionEmbeddings: maxSeqLen)
+        } catch {
+            throw unsupported(ropeKey, error.message)
         }
         if let problem = problems().first {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: problem))
@@ -226,7 +232,11 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
         try c.encode(maxSeqLen, forKey: .maxSeqLen)
         try c.encode(normEps, forKey: .normEps)
         try c.encode(ropeTheta, forKey: .ropeTheta)
-        try c.encodeNil(forKey: .ropeScaling)
+        if let ropeScaling {
+            try c.encode(RopeParameters(ropeScaling), forKey: .ropeScaling)
+        } else {
+            try c.encodeNil(forKey: .ropeScaling)
+        }
         try c.encode(tiedEmbeddings, forKey: .tiedEmbeddings)
         try c.encode(initializerRange, forKey: .initializerRange)
         try c.encode("silu", forKey: .hiddenAct)

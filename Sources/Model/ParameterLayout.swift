@@ -64,10 +64,10 @@ public struct ParameterLayout: Sendable {
 /// A projection kept outside the buffer (NF4) has no view.
 public struct LayerWeights {
     public let attnNorm: UnsafeMutablePointer<Float>   // (C)
-    public let wq: UnsafeMutablePointer<Float>?        // (C, C)
+    public let wq: UnsafeMutablePointer<Float>?        // (Q, C)
     public let wk: UnsafeMutablePointer<Float>?        // (KV, C)
     public let wv: UnsafeMutablePointer<Float>?        // (KV, C)
-    public let wo: UnsafeMutablePointer<Float>?        // (C, C)
+    public let wo: UnsafeMutablePointer<Float>?        // (C, Q)
     public let mlpNorm: UnsafeMutablePointer<Float>    // (C)
     public let wGate: UnsafeMutablePointer<Float>?     // (H, C)
     public let wUp: UnsafeMutablePointer<Float>?       // (H, C)

@@ -1,4 +1,4 @@
-// Shapes: N rows, C model width, KV key/value width, H MLP width, V vocabulary.
+// Shapes: N rows, C model width, Q query width (NH·HD), KV key/value width (NKV·HD), H MLP width, V vocabulary.
 
 @_exported import Vocabulary
 
@@ -6,7 +6,8 @@ extension LlamaConfig {
     /// (out, in) of a projection's weight, stored (out, in) as PyTorch stores it.
     public func shape(of site: ProjectionSite) -> (out: Int, in: Int) {
         switch site {
-        case .q, .o: return (dim, dim)
+        case .q: return (qDim, dim)
+        case .o: return (dim, qDim)
         case .k, .v: return (kvDim, dim)
         case .gate, .up: return (hiddenDim, dim)
         case .down: return (dim, hiddenDim)

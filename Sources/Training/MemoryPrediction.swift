@@ -5,9 +5,9 @@ import Model
 /// The memory ledger of a fine-tuning run predicted from its configuration alone, by category:
 /// what each tensor must hold, counted from the shapes (the run's measured ledger must agree).
 ///
-/// Shapes: B rows of a worker's largest pass, N = B·T, C width, KV key/value width, H MLP width,
-/// V vocabulary, L layers, NH heads, r rank; S shards of a step, W worker threads; 4 bytes per fp32
-/// element, 1 per dropout-mask element.
+/// Shapes: B rows of a worker's largest pass, N = B·T, C width, Q query width (NH·HD), KV key/value
+/// width, H MLP width, V vocabulary, L layers, NH heads, r rank; S shards of a step, W worker threads;
+/// 4 bytes per fp32 element, 1 per dropout-mask element.
 public enum MemoryPrediction {
     /// A run of steps of `batchSize` examples in micro-batches of `microBatchSize`, T positions long,
     /// on `threads` worker threads: each worker holds one pass context (activations, the adapter's
@@ -19,7 +19,7 @@ public enum MemoryPrediction {
         let f = MemoryLayout<Float>.stride
         let S = StepShards(rows: batchSize, microBatchSize: microBatchSize).count, W = min(threads, S)
         let B = StepShards.largestPass(rowsUpTo: batchSize, microBatchSize: microBatchSize)
-        let N = B * T, C = config.dim, KV = config.kvDim, H = config.hiddenDim, V = config.vocabSize
+        let N = B * T, C = config.dim, Q = config.qDim, KV = config.kvDim, H = config.hiddenDim, V = config.vocabSize
         let L = config.nLayers, r = lora.rank
 
         // Base: embeddings, norms and the head in fp32; projections in fp32 or NF4.
@@ -47,10 +47,10 @@ public enum MemoryPrediction {
         let adapterScratch = N * r * f + (dropout ? N * (adapted.map(\.in).max() ?? 0) * f : 0)
 
         // Model activations saved by the forward pass, per layer and around the layers.
-        let perLayer = 5 * N * C + 2 * N * KV + B * config.nHeads * T * T + 2 * N + 3 * N * H
+        let perLayer = 3 * N * C + 2 * N * Q + 2 * N * KV + B * config.nHeads * T * T + 2 * N + 3 * N * H
         let saved = (L + 1) * N * C + L * perLayer + N * C + N + N * V + N
         // The backward pass's working buffers, reused layer after layer.
-        let working = 4 * N * C + 2 * N * KV + 3 * N * H + T * T
+        let working = 2 * N * C + 2 * N * Q + 2 * N * KV + 3 * N * H + T * T
 
         var prediction: [MemoryCategory: Int] = [
             .baseWeights: baseElements * f + nf4Bytes,

@@ -3,6 +3,7 @@ import Foundation
 import Kernels
 import Model
 import Sweeps
+import Tokenization
 import Training
 
 /// Options every command that scores or generates shares.
@@ -56,7 +57,7 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Token ids, comma- or space-separated, e.g. 1,2,3,4.")
     var ids: String?
 
-    @Option(help: "Text, encoded with the model directory's tokenizer.json (with a leading <s>), or as UTF-8 bytes for byte-level models.")
+    @Option(help: "Text, encoded with the model directory's tokenizer.json as `sweep tokenize` encodes it (special tokens as its post-processor adds them; <s> in front for this project's own tokenizers), or as UTF-8 bytes for a model without one.")
     var text: String?
 
     func validate() throws {

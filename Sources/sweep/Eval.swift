@@ -61,9 +61,9 @@ struct Eval: ParsableCommand {
         BaseModel.warnIfStale(model)
         let chosen = try BenchmarkTask.parseList(tasks)
         let config = try ModelDirectory.config(model)
-        let tokenizer = try BaseModel.tokenizer(model)
-        guard tokenizer.vocabularySize <= config.vocabSize else {
-            throw CommandError("\(model)/tokenizer.json has \(tokenizer.vocabularySize) tokens, more than the model's vocab_size (\(config.vocabSize)): it is not this model's tokenizer")
+        let encoding = try BaseModel.encoding(model)
+        guard encoding.vocabularySize <= config.vocabSize else {
+            throw CommandError("\(model)/tokenizer.json has \(encoding.vocabularySize) tokens, more than the model's vocab_size (\(config.vocabSize)): it is not this model's tokenizer")
         }
         let llama = try adapterOptions.attach(to: ModelDirectory.load(model))
         var configuration = Benchmarks.Configuration.default
@@ -71,7 +71,7 @@ struct Eval: ParsableCommand {
         let world = World(seed: seed)
 
         let (results, floorResults, report) = try SuiteEvaluation.run(
-            model: llama, tokenizer: tokenizer, world: world, tasks: chosen, configuration: configuration,
+            model: llama, encoding: encoding, world: world, tasks: chosen, configuration: configuration,
             floor: floor, heldOut: heldout.set, heldOutLimit: limit)
         if json { return try printJSON(report) }
         printTable(results: results, floor: floorResults)

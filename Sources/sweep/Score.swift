@@ -7,7 +7,16 @@ import Model
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the log-probability of every token of a sequence given the ones before it.",
-        discussion: "For tokens x₀…xₙ₋₁ (given as --ids, or as --text) prints n−1 numbers: logprobs[i] = log p(xᵢ₊₁ | x₀…xᵢ).")
+        discussion: """
+            For tokens x₀…xₙ₋₁ (given as --ids, or as --text) prints n−1 numbers: logprobs[i] = log p(xᵢ₊₁ | x₀…xᵢ). \
+            Text is encoded as `sweep tokenize` encodes it, so a Hugging Face model directory's tokenizer.json \
+            (Llama 2's, Llama 3's, GPT-2's, SmolLM's…) gives transformers' ids, special tokens included; \
+            this project's own tokenizers put <s> in front.
+
+            Examples:
+              sweep score --model models/base --text "The river flows to the sea."
+              sweep score --model models/base --ids 1,40,41,42 --json
+            """)
 
     @Option(help: "A model directory (config.json + model.safetensors).")
     var model: String

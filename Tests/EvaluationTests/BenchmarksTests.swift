@@ -11,7 +11,7 @@ struct BenchmarksTests {
 
     @Test("Every task is scored on all its items, each distinct request once")
     func runAll() {
-        let model = LlamaLanguageModel(model: EvaluationFixtures.model(), tokenizer: tokenizer)
+        let model = LlamaLanguageModel(model: EvaluationFixtures.model(), encoding: .project(tokenizer))
         let results = Benchmarks.run(model: model, world: world)
         #expect(results.tasks == BenchmarkTask.allCases)
         for task in BenchmarkTask.allCases {
@@ -30,7 +30,7 @@ struct BenchmarksTests {
 
     @Test("Scores of the same model do not depend on which tasks run together")
     func tasksIndependent() {
-        let model = LlamaLanguageModel(model: EvaluationFixtures.model(), tokenizer: tokenizer)
+        let model = LlamaLanguageModel(model: EvaluationFixtures.model(), encoding: .project(tokenizer))
         let together = Benchmarks.run(model: model, tasks: [.truthfulMC1, .truthfulMC2, .facts], world: world)
         let alone = Benchmarks.run(model: model, tasks: [.facts], world: world)
         #expect(together[.facts] == alone[.facts])
@@ -38,7 +38,7 @@ struct BenchmarksTests {
 
     @Test("The unigram floor scores the same items")
     func floor() {
-        let unigram = UnigramLanguageModel(tokenizer: tokenizer, corpus: world.corpus().texts)
+        let unigram = UnigramLanguageModel(encoding: .project(tokenizer), corpus: world.corpus().texts)
         let results = Benchmarks.run(model: unigram, world: world)
         for task in BenchmarkTask.allCases {
             #expect(results[task]!.score.n == Benchmarks.items(for: task, world: world).count)
@@ -50,9 +50,9 @@ struct BenchmarksTests {
     @Test("sweep eval --json: {\"tasks\": {name: {score, stderr, n, …, floor}}}")
     func jsonShape() throws {
         let tasks: [BenchmarkTask] = [.facts, .arith2ds]
-        let model = LlamaLanguageModel(model: EvaluationFixtures.model(), tokenizer: tokenizer)
+        let model = LlamaLanguageModel(model: EvaluationFixtures.model(), encoding: .project(tokenizer))
         let results = Benchmarks.run(model: model, tasks: tasks, world: world)
-        let floor = Benchmarks.run(model: UnigramLanguageModel(tokenizer: tokenizer, corpus: world.corpus().texts),
+        let floor = Benchmarks.run(model: UnigramLanguageModel(encoding: .project(tokenizer), corpus: world.corpus().texts),
                                    tasks: tasks, world: world)
         // The CLI's encoder: sorted snake_case keys, non-finite numbers as strings.
         let encoder = JSONEncoder()

@@ -19,6 +19,9 @@ enum EvaluationFixtures {
     static let tokenizer = BPETokenizer.train(
         texts: sentences + world.corpus().texts.prefix(150), vocabularySize: 400)
 
+    /// The tokenizer as the project's models read text: `<s>` in front.
+    static let encoding = TextEncoding.project(tokenizer)
+
     /// C 16, H 32, 2 layers of 2 heads, 64 positions; weights moved far from their initialisation so
     /// that the logits differ by O(1).
     static let config = LlamaConfig(dim: 16, hiddenDim: 32, nLayers: 2, nHeads: 2,
@@ -29,11 +32,11 @@ enum EvaluationFixtures {
 
 /// A language model whose answers are given by a function of the request, for testing the metrics.
 final class StubLanguageModel: LanguageModel {
-    let tokenizer: BPETokenizer
+    let encoding: TextEncoding
     let answer: (TokenizedRequest) -> LogLikelihood
 
-    init(tokenizer: BPETokenizer = EvaluationFixtures.tokenizer, answer: @escaping (TokenizedRequest) -> LogLikelihood) {
-        self.tokenizer = tokenizer
+    init(encoding: TextEncoding = EvaluationFixtures.encoding, answer: @escaping (TokenizedRequest) -> LogLikelihood) {
+        self.encoding = encoding
         self.answer = answer
     }
 

@@ -25,7 +25,7 @@ import Testing
         let prompt: [Int32] = [1, 40, 41, 42, 43]
         let response: [Int32] = [50, 51, 52, 2]
         let loss = HeldOutLoss.measure(
-            model: LlamaLanguageModel(model: llama, tokenizer: EvaluationFixtures.tokenizer),
+            model: LlamaLanguageModel(model: llama, encoding: EvaluationFixtures.encoding),
             examples: [TokenizedRequest(context: prompt, continuation: response)])
 
         // Given: one row whose targets ignore the prompt, as fine-tuning builds it.

@@ -24,7 +24,7 @@ struct LlamaLanguageModelTests {
     @Test("The log-likelihood is the sum of the continuation tokens' log-probabilities, computed independently")
     func matchesLogProbabilities() {
         let model = EvaluationFixtures.model()
-        let results = LlamaLanguageModel(model: model, tokenizer: tokenizer).logLikelihoods(Self.requests)
+        let results = LlamaLanguageModel(model: model, encoding: .project(tokenizer)).logLikelihoods(Self.requests)
         for (request, result) in zip(Self.requests, results) {
             // Given: the whole text's ids, <s> first; the continuation is what follows the context's ids.
             let whole = tokenizer.encode(request.context + request.continuation, addBOS: true)
@@ -40,8 +40,8 @@ struct LlamaLanguageModelTests {
     @Test("Packing requests into passes of any size gives the same answers", arguments: [1, 7, 20, 512])
     func packingDoesNotMatter(rowsPerPass: Int) {
         let model = EvaluationFixtures.model()
-        let reference = LlamaLanguageModel(model: model, tokenizer: tokenizer, rowsPerPass: 1)
-        let packed = LlamaLanguageModel(model: model, tokenizer: tokenizer, rowsPerPass: rowsPerPass)
+        let reference = LlamaLanguageModel(model: model, encoding: .project(tokenizer), rowsPerPass: 1)
+        let packed = LlamaLanguageModel(model: model, encoding: .project(tokenizer), rowsPerPass: rowsPerPass)
         // One at a time, in a different order, against all together.
         let alone = Self.requests.reversed().map { reference.logLikelihood(context: $0.context, continuation: $0.continuation) }
         let together = packed.logLikelihoods(Self.requests)
@@ -54,13 +54,13 @@ struct LlamaLanguageModelTests {
     @Test("Each request takes one row of one pass; passes pack requests longest first")
     func onePassPerBatch() {
         let model = EvaluationFixtures.model()
-        let encoded = RequestEncoder(tokenizer: tokenizer).encode(Self.requests)
+        let encoded = RequestEncoder(encoding: .project(tokenizer)).encode(Self.requests)
         let inputPositions = encoded.reduce(0) { $0 + $1.context.count + $1.continuation.count - 1 }
-        let one = LlamaLanguageModel(model: model, tokenizer: tokenizer, rowsPerPass: 1)
+        let one = LlamaLanguageModel(model: model, encoding: .project(tokenizer), rowsPerPass: 1)
         _ = one.logLikelihoods(Self.requests)
         #expect(one.statistics.passes == Self.requests.count)
         #expect(one.statistics.positions == inputPositions)  // one row per pass: no padding
-        let all = LlamaLanguageModel(model: model, tokenizer: tokenizer)
+        let all = LlamaLanguageModel(model: model, encoding: .project(tokenizer))
         _ = all.logLikelihoods(Self.requests)
         #expect(all.statistics.passes == 1)
         #expect(all.statistics.requestPositions == inputPositions)
@@ -69,7 +69,7 @@ struct LlamaLanguageModelTests {
 
     @Test("The choices of one question share the context and are scored as separate requests")
     func choicesOfOneContext() {
-        let model = LlamaLanguageModel(model: EvaluationFixtures.model(), tokenizer: tokenizer)
+        let model = LlamaLanguageModel(model: EvaluationFixtures.model(), encoding: .project(tokenizer))
         let choices = model.logLikelihoods(context: "The main export of the town is", continuations: [" wool", " salt"])
         let separately = [" wool", " salt"].map { model.logLikelihood(context: "The main export of the town is", continuation: $0) }
         for (a, b) in zip(choices, separately) { #expect(abs(a.logProbability - b.logProbability) < 1e-5) }
@@ -79,11 +79,11 @@ struct LlamaLanguageModelTests {
     func leftTruncation() {
         let model = EvaluationFixtures.model()
         let maxLength = 8
-        let language = LlamaLanguageModel(model: model, tokenizer: tokenizer, maxLength: maxLength)
+        let language = LlamaLanguageModel(model: model, encoding: .project(tokenizer), maxLength: maxLength)
         let request = LogLikelihoodRequest(
             context: "Q: Who founded the town?\nA: The town was founded by a farmer. The main export of the town is",
             continuation: " wool")
-        let encoded = RequestEncoder(tokenizer: tokenizer).encode(context: request.context, continuation: request.continuation)
+        let encoded = RequestEncoder(encoding: .project(tokenizer)).encode(context: request.context, continuation: request.continuation)
         let whole = encoded.context + encoded.continuation
         #expect(whole.count > maxLength + 1, "the fixture must be long enough to truncate")
         #expect(encoded.continuation.count <= maxLength)
@@ -97,7 +97,7 @@ struct LlamaLanguageModelTests {
     @Test("isGreedy holds exactly when every continuation token is the argmax")
     func greedy() {
         let model = EvaluationFixtures.model()
-        let language = LlamaLanguageModel(model: model, tokenizer: tokenizer)
+        let language = LlamaLanguageModel(model: model, encoding: .project(tokenizer))
         let context = tokenizer.encode("Question: What is 59 minus 38?\nAnswer:", addBOS: true)
         // Given: what greedy decoding produces after the context.
         let generated = model.generateGreedy(prompt: context, maxNewTokens: 3)

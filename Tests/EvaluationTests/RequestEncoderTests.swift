@@ -6,7 +6,7 @@ import Tokenization
 @Suite("Requests become tokens as lm-eval's _encode_pair makes them, with <s> in front")
 struct RequestEncoderTests {
     let tokenizer = EvaluationFixtures.tokenizer
-    var encoder: RequestEncoder { RequestEncoder(tokenizer: tokenizer) }
+    var encoder: RequestEncoder { RequestEncoder(encoding: .project(tokenizer)) }
     let bos = SpecialToken.bos.id
 
     @Test("Trailing whitespace of the context moves to the continuation")

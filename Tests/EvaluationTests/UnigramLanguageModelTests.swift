@@ -11,7 +11,7 @@ struct UnigramLanguageModelTests {
     @Test("Probabilities over the vocabulary sum to 1 and follow (count + 1) / (total + V)")
     func probabilities() {
         let corpus = ["The vase broke. The vase broke.", "The man arrived."]
-        let model = UnigramLanguageModel(tokenizer: tokenizer, corpus: corpus)
+        let model = UnigramLanguageModel(encoding: .project(tokenizer), corpus: corpus)
         let total = corpus.map { tokenizer.encode($0).count }.reduce(0, +)
         #expect(model.counts.reduce(0, +) == total)
         let sum = model.logProbabilities.reduce(0) { $0 + exp($1) }
@@ -26,7 +26,7 @@ struct UnigramLanguageModelTests {
 
     @Test("A request's log-likelihood is the sum over its continuation tokens; the context is ignored")
     func requests() {
-        let model = UnigramLanguageModel(tokenizer: tokenizer, corpus: ["The vase broke. The vase broke.", "The man arrived."])
+        let model = UnigramLanguageModel(encoding: .project(tokenizer), corpus: ["The vase broke. The vase broke.", "The man arrived."])
         let tokens = tokenizer.encode(" vase broke")
         let want = tokens.reduce(0) { $0 + model.logProbability(of: $1) }
         let a = model.logLikelihood(context: "The", continuation: " vase broke")
@@ -38,7 +38,7 @@ struct UnigramLanguageModelTests {
 
     @Test("Greedy means every continuation token is the most frequent one")
     func greedy() {
-        let model = UnigramLanguageModel(tokenizer: tokenizer, counts: (0..<tokenizer.vocabularySize).map { $0 == 50 ? 9 : 1 })
+        let model = UnigramLanguageModel(encoding: .project(tokenizer), counts: (0..<tokenizer.vocabularySize).map { $0 == 50 ? 9 : 1 })
         #expect(model.mostLikely == 50)
         let results = model.logLikelihoods(tokenized: [
             TokenizedRequest(context: [SpecialToken.bos.id], continuation: [50, 50]),

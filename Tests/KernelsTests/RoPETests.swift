@@ -143,4 +143,48 @@ struct RoPETests {
         // Two rotations of N(0, 1) values: a few float ulps.
         #expect(difference.value <= 1e-5, "differs by \(difference.value) at \(difference.index)")
     }
+
+    // MARK: Scaling
+
+    @Test("Linear scaling divides every frequency by the factor: the angles of position p are those of p / factor")
+    func linearScalingInterpolatesPositions() {
+        let HD = 8, theta = 10_000.0
+        let table = RopeTable(maxPositions: 16, headDim: HD, theta: theta, scaling: .linear(factor: 4))
+        for position in 0..<16 {
+            for i in 0..<HD / 2 {
+                let expected = angle(position: position, pair: i, headDim: HD, theta: theta) / 4
+                #expect(abs(Double(table.cos[position * HD / 2 + i]) - cos(expected)) <= 1e-5, "position \(position), pair \(i)")
+                #expect(abs(Double(table.sin[position * HD / 2 + i]) - sin(expected)) <= 1e-5, "position \(position), pair \(i)")
+            }
+        }
+    }
+
+    @Test("Llama 3 scaling keeps short wavelengths, divides long ones by the factor and blends those between")
+    func llama3ScalingByBand() {
+        // θ 10,000 and HD 8: frequencies 1, 0.1, 0.01, 0.001, wavelengths 2π/f = 6.3, 63, 628, 6283.
+        // With 64 original positions, low 1 and high 4, wavelengths under 64/4 = 16 are kept, those over
+        // 64/1 = 64 divided by 8, and 63 is blended with s = (64/63 − 1)/(4 − 1):
+        // f·((1 − s)/8 + s). (Llama 3.1 report, §A; transformers' _compute_llama3_parameters.)
+        let scaling = RopeScaling.llama3(factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositions: 64)
+        let frequencies = [1.0, 0.1, 0.01, 0.001]
+        let s = (64 / (2 * Double.pi / 0.1) - 1) / 3
+        let expected = [1.0, 0.1 * ((1 - s) / 8 + s), 0.01 / 8, 0.001 / 8]
+
+        let scaled = scaling.scale(frequencies.map(Float.init))
+
+        for i in 0..<4 {
+            #expect(abs(Double(scaled[i]) - expected[i]) <= 1e-6 * expected[i], "frequency \(i): \(scaled[i]), expected \(expected[i])")
+        }
+    }
+
+    @Test("The default inverse frequencies are θ^(−2i/HD)")
+    func defaultInverseFrequencies() {
+        let frequencies = ropeInverseFrequencies(headDim: 6, theta: 500_000)
+        #expect(frequencies.count == 3)
+        for (i, frequency) in frequencies.enumerated() {
+            let expected = Foundation.pow(500_000, -Double(2 * i) / 6)
+            // The exponent is a Float, as transformers has it: θ^x moves by up to ln θ · 2⁻²⁴ ≈ 8e-7 relative.
+            #expect(abs(Double(frequency) - expected) <= 1e-6 * expected, "frequency \(i): \(frequency), expected \(expected)")
+        }
+    }
 }

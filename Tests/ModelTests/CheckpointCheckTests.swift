@@ -117,6 +117,16 @@ struct CheckpointCheckTests {
         expectRefused(directory, mentions: ["num_key_value_heads 1", "\"model.layers.0.self_attn.k_proj.weight\" [4, 16]", "has [8, 16]"])
     }
 
+    @Test("A head_dim that disagrees with the weights names the keys the q_proj shape comes from")
+    func headDimDisagrees() throws {
+        let (_, directory) = try savedModel(.wideHeads)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try rewriteConfig(in: directory) { $0["head_dim"] = 4 }
+        expectRefused(directory, mentions: [
+            "num_attention_heads 2, head_dim 4 imply \"model.layers.0.self_attn.q_proj.weight\" [8, 8], model.safetensors has [12, 8]",
+        ])
+    }
+
     @Test("An untied config over tied weights names the missing lm_head.weight")
     func untiedOverTied() throws {
         let (_, directory) = try savedModel(.tied)

@@ -3,15 +3,15 @@ import Model
 import TestSupport
 import Testing
 
-// V vocabulary, C width, L layers, KV key/value width, H MLP width.
+// V vocabulary, C width, L layers, Q query width (NH·HD), KV key/value width (NKV·HD), H MLP width.
 
 /// Where every parameter lives: counts against the closed form, slots against the buffer.
 @Suite("Parameter layout")
 struct ParameterLayoutTests {
-    /// V·C + L·(2C + 2C² + 2·KV·C + 3·C·H) + C (+ V·C for an untied head).
+    /// V·C + L·(2C + 2·Q·C + 2·KV·C + 3·C·H) + C (+ V·C for an untied head).
     func closedFormCount(_ c: LlamaConfig) -> Int {
-        let V = c.vocabSize, C = c.dim, L = c.nLayers, H = c.hiddenDim, KV = c.nKVHeads * (c.dim / c.nHeads)
-        return V * C + L * (2 * C + C * C * 2 + 2 * KV * C + 3 * C * H) + C + (c.tiedEmbeddings ? 0 : V * C)
+        let V = c.vocabSize, C = c.dim, L = c.nLayers, H = c.hiddenDim, Q = c.nHeads * c.headDim, KV = c.nKVHeads * c.headDim
+        return V * C + L * (2 * C + Q * C * 2 + 2 * KV * C + 3 * C * H) + C + (c.tiedEmbeddings ? 0 : V * C)
     }
 
     @Test("The parameter count equals the closed form", arguments: Variant.allCases)

@@ -8,7 +8,8 @@
 3. LoRA adapters written by `sweep finetune` load with `PeftModel.from_pretrained` and give the
    same log-probabilities as `sweep score --adapter`; adapters saved by PEFT load in `sweep`.
 
-Cases cover multi-head and grouped-query attention, tied and untied embeddings.
+Cases cover multi-head and grouped-query attention, tied and untied embeddings, a head_dim other than
+hidden_size / heads, and llama3 and linear RoPE scaling.
 Exit status 0 when every case is within the tolerance, 1 otherwise; prints SKIP and exits 0
 where torch or transformers cannot be imported (`make parity-setup` installs them).
 """
@@ -92,10 +93,18 @@ def main():
         corpus.write_text(" ".join(rng.choice(words) for _ in range(6000)) + "\n")
 
         # 1. sweep → transformers
+        wide = tmp / "wide-heads-llama3.json"  # a config.json sweep reads, then writes for transformers
+        wide.write_text(json.dumps({
+            "hidden_size": 64, "intermediate_size": 176, "num_hidden_layers": 2, "num_attention_heads": 4,
+            "num_key_value_heads": 2, "head_dim": 24, "vocab_size": 256, "max_position_embeddings": 64,
+            "rope_theta": 500.0, "rope_scaling": {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0,
+                                                  "high_freq_factor": 4.0, "original_max_position_embeddings": 32},
+        }))
         for name, extra in [
             ("sweep pretrain, multi-head, untied", ["--heads", "4"]),
             ("sweep pretrain, grouped-query (4 heads, 2 kv), untied", ["--heads", "4", "--kv-heads", "2"]),
             ("sweep pretrain, grouped-query (4 heads, 1 kv), tied", ["--heads", "4", "--kv-heads", "1", "--tied"]),
+            ("sweep pretrain --config, head_dim 24 ≠ 64/4, llama3 RoPE", ["--config", str(wide)]),
         ]:
             model_dir = tmp / f"sweep-{len(passed)}"
             subprocess.run(
@@ -106,17 +115,24 @@ def main():
             passed.append(compare(name, args.sweep, model_dir, random_sequences(256, [2, 17, 64], seed=len(passed))))
 
         # 2. transformers → sweep
-        for name, dtype, kv_heads, tied in [
-            ("transformers save_pretrained F32, grouped-query, untied", torch.float32, 2, False),
-            ("transformers save_pretrained F32, multi-head, tied", torch.float32, 4, True),
-            ("transformers save_pretrained F16, grouped-query, untied", torch.float16, 2, False),
-            ("transformers save_pretrained BF16, grouped-query, untied", torch.bfloat16, 2, False),
+        llama3 = {"rope_type": "llama3", "rope_theta": 500.0, "factor": 8.0, "low_freq_factor": 1.0,
+                  "high_freq_factor": 4.0, "original_max_position_embeddings": 32}
+        for name, dtype, kv_heads, tied, extra in [
+            ("transformers save_pretrained F32, grouped-query, untied", torch.float32, 2, False, {}),
+            ("transformers save_pretrained F32, multi-head, tied", torch.float32, 4, True, {}),
+            ("transformers save_pretrained F16, grouped-query, untied", torch.float16, 2, False, {}),
+            ("transformers save_pretrained BF16, grouped-query, untied", torch.bfloat16, 2, False, {}),
+            ("transformers F32, head_dim 24 ≠ 64/4, grouped-query", torch.float32, 2, False, {"head_dim": 24}),
+            ("transformers F32, rope_parameters llama3", torch.float32, 2, False, {"rope_parameters": llama3}),
+            ("transformers F32, rope_scaling linear ×4", torch.float32, 4, True,
+             {"rope_scaling": {"rope_type": "linear", "factor": 4.0}}),
         ]:
             config = LlamaConfig(
                 vocab_size=300, hidden_size=64, intermediate_size=176, num_hidden_layers=2,
                 num_attention_heads=4, num_key_value_heads=kv_heads, max_position_embeddings=96,
                 rms_norm_eps=1e-5, rope_theta=500.0, tie_word_embeddings=tied,
                 initializer_range=0.2,  # peaked predictions, far from uniform, so differences show
+                **extra,
             )
             model = LlamaForCausalLM(config)
             with torch.no_grad():  # norms away from 1, so a wrong norm weight shows

@@ -6,7 +6,8 @@ import Model
 // parameters are far from their initial values (so gradients are not tiny and norms are not all 1),
 // token batches, and one-call wrappers around forward/backward.
 
-/// The tiny configurations every model test runs on: multi-head untied and tied, and grouped-query.
+/// The tiny configurations every model test runs on: multi-head untied and tied, grouped-query, and
+/// heads wider than C/NH with Llama 3 RoPE scaling.
 public enum Variant: String, CaseIterable, CustomStringConvertible, Sendable {
     /// C 8, H 12, 2 layers, 2 heads of 4, V 11, separate LM head.
     case untied
@@ -14,6 +15,9 @@ public enum Variant: String, CaseIterable, CustomStringConvertible, Sendable {
     case tied
     /// C 16, 4 query heads sharing 2 key/value heads (kvMul 2), untied.
     case grouped
+    /// C 8, 2 query heads of 6 (head_dim ≠ C/NH, so q is (12, 8) and o (8, 12)) sharing one key/value
+    /// head, Llama 3 RoPE scaling over 16 original positions (its 3 frequencies interpolated or divided).
+    case wideHeads
 
     public var config: LlamaConfig {
         switch self {
@@ -24,6 +28,9 @@ public enum Variant: String, CaseIterable, CustomStringConvertible, Sendable {
                         tiedEmbeddings: true)
         case .grouped:
             LlamaConfig(dim: 16, hiddenDim: 12, nLayers: 2, nHeads: 4, nKVHeads: 2, vocabSize: 11, maxSeqLen: 16)
+        case .wideHeads:
+            LlamaConfig(dim: 8, hiddenDim: 12, nLayers: 2, nHeads: 2, nKVHeads: 1, headDim: 6, vocabSize: 11, maxSeqLen: 16,
+                        ropeScaling: .llama3(factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositions: 16))
         }
     }
 

@@ -35,7 +35,8 @@ struct MemoryCase: Sendable, CustomStringConvertible {
 
     var description: String {
         "\(base.rawValue) \(optimizer) dropout \(dropout) targets \(targets.sorted().map(\.rawValue).joined(separator: ",")) r \(rank)"
-            + (config.tiedEmbeddings ? " tied" : "") + (maxLength.map { " maxLength \($0)" } ?? "")
+            + (config.tiedEmbeddings ? " tied" : "") + (config.qDim != config.dim ? " head_dim \(config.headDim)" : "")
+            + (maxLength.map { " maxLength \($0)" } ?? "")
             + " batch \(batchSize)/\(microBatchSize) threads \(threads)"
     }
 
@@ -87,8 +88,11 @@ func measure(_ c: MemoryCase) -> MemoryRun {
     }
 }
 
+/// C 16, 4 query heads of 6 (Q 24 ≠ C) sharing 2 key/value heads (KV 12): head_dim ≠ C/NH.
+let wideHeadsConfig = LlamaConfig(dim: 16, hiddenDim: 24, nLayers: 2, nHeads: 4, nKVHeads: 2, headDim: 6, vocabSize: 11, maxSeqLen: 32)
+
 /// Every combination of base, optimizer, dropout 0 / 0.05 and targets q,v / all; plus tied
-/// embeddings, a length cap, and worker threads with passes of several rows.
+/// embeddings, heads wider than C/NH, a length cap, and worker threads with passes of several rows.
 let memoryCases: [MemoryCase] = BaseKind.allCases.flatMap { base in
     OptimizerKind.allCases.flatMap { optimizer in
         [Float(0), 0.05].flatMap { dropout in
@@ -102,6 +106,8 @@ let memoryCases: [MemoryCase] = BaseKind.allCases.flatMap { base in
                config: LlamaConfig(dim: 16, hiddenDim: 24, nLayers: 2, nHeads: 2, vocabSize: 11, maxSeqLen: 32, tiedEmbeddings: true)),
     MemoryCase(base: .nf4DoubleQuantized, optimizer: .sgd, dropout: 0.05, targets: [.k, .down, .head],
                config: LlamaConfig(dim: 16, hiddenDim: 24, nLayers: 2, nHeads: 2, vocabSize: 11, maxSeqLen: 32, tiedEmbeddings: true)),
+    MemoryCase(base: .fp32, optimizer: .adamw, dropout: 0.05, targets: Set(ProjectionSite.allCases), config: wideHeadsConfig),
+    MemoryCase(base: .nf4, optimizer: .sgd, dropout: 0, targets: [.q, .o], config: wideHeadsConfig),
     MemoryCase(base: .nf4, optimizer: .adamw, dropout: 0.05, targets: [.v, .up], maxLength: 5),
     MemoryCase(base: .nf4, optimizer: .adamw, dropout: 0.05, targets: [.q, .v], threads: 2),
     MemoryCase(base: .fp32, optimizer: .sgd, dropout: 0.05, targets: Set(ProjectionSite.allCases), batchSize: 6,

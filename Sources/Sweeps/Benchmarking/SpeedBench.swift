@@ -34,7 +34,7 @@ public enum BenchMode: String {
     public func flopsPerToken(config c: LlamaConfig, T: Int, lora: LoRAConfig) -> Double {
         let matmulWeights = c.projections(at: Set(ProjectionSite.allCases))
             .map { c.shape(of: $0.site) }.reduce(0) { $0 + $1.out * $1.in }
-        let attention = 12 * c.nLayers * T * c.dim
+        let attention = 12 * c.nLayers * T * c.qDim
         switch self {
         case .full:
             return Double(6 * matmulWeights + attention)

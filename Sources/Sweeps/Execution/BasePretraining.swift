@@ -123,7 +123,7 @@ public struct BasePretraining {
     func score(_ model: Llama, tokenizer: BPETokenizer) throws {
         printProgress("scoring the benchmark suite and its unigram floors")
         let (results, _, evaluation) = try SuiteEvaluation.run(
-            model: model, tokenizer: tokenizer, world: World(seed: recipe.worldSeed), tasks: BenchmarkTask.allCases,
+            model: model, encoding: .project(tokenizer), world: World(seed: recipe.worldSeed), tasks: BenchmarkTask.allCases,
             configuration: .default, floor: true, heldOut: .alpaca)
         try jsonEncoder().encode(evaluation).write(to: directory.appendingPathComponent(BaseRecord.evaluationFile))
         printProgress(String(format: "scored in %.1f s", results.seconds))

@@ -1,5 +1,6 @@
 import Foundation
 import TextData
+import Tokenization
 import Training
 
 /// The instruction examples `sweep finetune --data` names, encoded for a model directory: a built-in

@@ -72,7 +72,7 @@ public struct RunExecutor {
         let started = Date()
         trained.training = false
         base.adapter = trained
-        let language = LlamaLanguageModel(model: base, tokenizer: data.tokenizer)
+        let language = LlamaLanguageModel(model: base, encoding: data.encoding)
 
         var metrics: [Metric] = []
         let tasks = configuration.benchmarks

@@ -8,15 +8,15 @@ import Tokenization
 /// `sweep eval` prints and `sweep base` records.
 public enum SuiteEvaluation {
     public static func run(
-        model: Llama, tokenizer: BPETokenizer, world: World, tasks: [BenchmarkTask], configuration: Benchmarks.Configuration,
+        model: Llama, encoding: TextEncoding, world: World, tasks: [BenchmarkTask], configuration: Benchmarks.Configuration,
         floor: Bool, heldOut: InstructionSet.Builtin?, heldOutLimit: Int? = nil
     ) throws -> (results: Benchmarks.Results, floor: Benchmarks.Results?, report: EvaluationReport) {
-        let language = LlamaLanguageModel(model: model, tokenizer: tokenizer)
+        let language = LlamaLanguageModel(model: model, encoding: encoding)
         let results = Benchmarks.run(model: language, tasks: tasks, world: world, configuration: configuration)
         let work = language.statistics
         printProgress(String(format: "scored %d requests (%d positions in %d passes) in %.2f s, %@", results.requestCount,
                              work.positions, work.passes, results.seconds, BLAS.threadsDescription))
-        let unigram = floor ? UnigramLanguageModel(tokenizer: tokenizer, corpus: world.corpus().texts) : nil
+        let unigram = floor ? UnigramLanguageModel(encoding: encoding, corpus: world.corpus().texts) : nil
         let floorResults = unigram.map { Benchmarks.run(model: $0, tasks: tasks, world: world, configuration: configuration) }
         if let unigram, let floorResults {
             printProgress(String(format: "scored the unigram floor (%d corpus tokens) in %.2f s",
@@ -29,7 +29,7 @@ public enum SuiteEvaluation {
                 throw CommandError(error.description)
             }
             let examples = set.heldOutRecords.prefix(heldOutLimit ?? .max)
-                .map { $0.request(tokenizer: tokenizer, eos: model.config.eosTokenID.map(Int32.init)) }
+                .map { $0.request(encoding: encoding, eos: model.config.eosTokenID.map(Int32.init)) }
             report.add(MetricName.heldoutLoss.rawValue, score: HeldOutLoss.measure(model: language, examples: Array(examples)),
                        floor: unigram.map { HeldOutLoss.measure(model: $0, examples: Array(examples)) })
         }

@@ -3,19 +3,16 @@ import Foundation
 import TextData
 import Tokenization
 
-/// What the sweep needs to know about a base model directory beyond its weights: its tokenizer, the
+/// What the sweep needs to know about a base model directory beyond its weights: how it reads text, the
 /// world it was pretrained on, its identity, and whether its recipe still matches experiments/base.toml.
 public enum BaseModel {
-    public static func tokenizer(_ directory: String) throws -> BPETokenizer {
+    /// The directory's tokenizer.json (this project's own, or any Hugging Face one `sweep tokenize` reads).
+    public static func encoding(_ directory: String) throws -> TextEncoding {
         let file = URL(fileURLWithPath: directory).appendingPathComponent("tokenizer.json")
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw BadInput("\(directory) has no tokenizer.json: text goes through the tokenizer the model was trained with (`make base` and `sweep pretrain --tokenizer bpe` save it beside the model)")
         }
-        do {
-            return try BPETokenizer(contentsOf: file)
-        } catch let error as CustomStringConvertible {
-            throw BadInput("cannot load the tokenizer: \(error.description)")
-        }
+        return TextEncoding(try ModelTokenizer.load(directory))
     }
 
     /// The recipe the model was trained with, when `sweep base` wrote it.

@@ -137,7 +137,7 @@ extension BPETokenizer {
     // MARK: - Reading
 
     /// This type's view of a pipeline read from a file, checked to have this type's vocabulary.
-    private init(pipeline: Tokenizer) throws(FieldError) {
+    init(pipeline: Tokenizer) throws(FieldError) {
         let tokens = try Self.tokensInIDOrder(pipeline.model.vocabulary)
         let isSpecial = try Self.specials(pipeline.addedTokens, tokens: tokens)
         let tokenBytes = try Self.tokenBytes(tokens, isSpecial: isSpecial)
