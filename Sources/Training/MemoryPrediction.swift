@@ -220,19 +220,19 @@ public struct MemoryPrediction: Sendable {
     /// loading peak, plus the runtime (`runtimeBytes`).
     public var processBytes: Int { max(total, loadingBytes) + Self.runtimeBytes(workers: workers) }
 
-    /// What the process holds beyond its tensors while training, estimated from measurements on
-    /// this machine (Benchmarks/BENCHMARKS.md, "Will it fit?"): a fixed part for the binary, the Swift
-    /// runtime, the libraries and the heap of a run on token ids, plus OpenBLAS's packing buffer of
-    /// each worker thread at most (32 MiB, filled when a product's output is wide).
+    /// What the process holds beyond its tensors, estimated from measurements on this machine
+    /// (Benchmarks/BENCHMARKS.md, "Will it fit?": 35.3–38.1 MB on one worker thread and 36.1–40.7 MB on
+    /// two, from 2.2M to 135M parameters): a fixed part and a part per worker thread.
     public static func runtimeBytes(workers: Int) -> Int {
-        fixedRuntimeBytes + workers * blasBufferBytes
+        fixedRuntimeBytes + workers * perWorkerRuntimeBytes
     }
 
-    /// The binary, the Swift runtime and Foundation, libc and OpenBLAS's code, and the malloc heap
-    /// of `sweep finetune` on a JSON Lines file of token ids.
-    public static let fixedRuntimeBytes = 40 << 20
-    /// OpenBLAS's BUFFER_SIZE on x86-64: the packing buffer each calling thread takes.
-    public static let blasBufferBytes = 32 << 20
+    /// The binary's, the Swift runtime's and the libraries' code and data (about 32 MB of file-backed
+    /// pages) and the malloc heap of `sweep finetune` on JSON Lines of token ids. The built-in
+    /// instruction sets add their world and tokenizer to the heap (about 60 MB at results/base's).
+    public static let fixedRuntimeBytes = 34 << 20
+    /// A worker thread's OpenBLAS packing buffer (the pages of it that sgemm touches) and its stack.
+    public static let perWorkerRuntimeBytes = 2 << 20
 }
 
 extension FineTuning {

@@ -36,7 +36,10 @@ struct Memory: ParsableCommand {
             min(--batch, 4) shards, and min(--threads, shards) worker threads each hold a pass \
             context. Loading a base reads it in fp32 first: QLoRA's loading peak is the fp32 model \
             and its NF4 copy together. The process's peak adds an estimated runtime beyond the \
-            tensors (binary, libraries, heap, one OpenBLAS buffer per worker thread).
+            tensors (binary, libraries, heap, OpenBLAS's buffers per worker thread: a fixed \
+            \(MemoryPrediction.fixedRuntimeBytes >> 20) MiB and \(MemoryPrediction.perWorkerRuntimeBytes >> 20) MiB per \
+            worker, measured on this machine with token-id data; the built-in instruction sets add \
+            their world and tokenizer).
 
             Examples:
               sweep memory results/base --mode qlora --quantization nf4-dq --threads 2
@@ -63,8 +66,8 @@ struct Memory: ParsableCommand {
     @Option(help: ArgumentHelp(Knob.optimizer.help)) var optimizer = RunConfiguration.defaults.optimizer
     @Option(help: ArgumentHelp(Knob.batch.help)) var batch = RunConfiguration.defaults.batch
     @Option(name: .customLong("micro-batch"), help: ArgumentHelp(Knob.microBatch.help)) var microBatch = RunConfiguration.defaults.microBatch
-    @Option(name: .customLong("seq-len"), help: "Positions per row (T): a fine-tune's longest example, capped by --max-length.")
-    var seqLen = 512
+    @Option(name: .customLong("seq-len"), help: "Positions per row (T): a fine-tune's longest example, capped by --max-length. (default: 512, or the model's max_position_embeddings if shorter)")
+    var seqLen: Int?
     @Flag(help: "Print one JSON object: the settings, every component, the totals by ledger category, the loading and process estimates.")
     var json = false
 
@@ -94,11 +97,12 @@ struct Memory: ParsableCommand {
             throw ValidationError("--targets: \(error.description)")
         }
         let config = shape?.config ?? LlamaConfig(dim: 8, hiddenDim: 8, nLayers: 1, nHeads: 1, vocabSize: 8,
-                                                  maxSeqLen: min(max(seqLen, 1), LlamaConfig.Limits.dimension))
+                                                  maxSeqLen: min(max(seqLen ?? 1, 1), LlamaConfig.Limits.dimension))
+        let T = seqLen ?? min(512, config.maxSeqLen)
         let run = MemoryPrediction.Run(
             model: config, mode: mode, lora: LoRAConfig(rank: rank, dropout: Float(dropout), targets: Set(sites)),
             doubleQuantization: quantization == .nf4DoubleQuantized, optimizer: optimizer, batchSize: batch,
-            microBatchSize: microBatch, T: seqLen, threads: threads)
+            microBatchSize: microBatch, T: T, threads: threads)
         if let problem = run.problems().first {
             throw shape == nil ? ValidationError(problem) as any Error : BadInput("\(shape!.source): \(problem)")
         }
@@ -230,7 +234,7 @@ struct MemoryReport: Encodable {
         lines.append(total("tensors at the peak (the ledger's)", p.total))
         lines.append(total(run.mode == .qlora ? "loading (fp32 model and its NF4 copy)" : "loading (the fp32 model)", p.loadingBytes))
         lines.append(total("runtime, estimated", MemoryPrediction.runtimeBytes(workers: p.workers))
-            + "  binary, libraries, heap, \(p.workers) OpenBLAS buffer\(p.workers == 1 ? "" : "s")")
+            + "  binary, libraries, heap; OpenBLAS buffers of \(p.workers) worker\(p.workers == 1 ? "" : "s") (measured here)")
         lines.append(total("process peak, estimated", p.processBytes)
             + "  the larger of tensors and loading, plus the runtime")
         lines.append("")
@@ -241,6 +245,7 @@ struct MemoryReport: Encodable {
         lines.append("  passes of \(p.passRows) row\(p.passRows == 1 ? "" : "s") (micro-batch \(run.microBatchSize)) × \(run.T) positions; "
             + "steps of \(run.batchSize) rows in \(p.shards) shard\(p.shards == 1 ? "" : "s") on \(p.workers) of \(run.threads) worker thread\(run.threads == 1 ? "" : "s")")
         lines.append("  no activation checkpointing: every layer's activations are kept for the backward pass")
+        lines.append("  loading reads the checkpoint through a memory map: its pages show in RSS while it is read, as page cache the kernel can reclaim, and are not counted")
         return lines.joined(separator: "\n")
     }
 }

@@ -168,6 +168,8 @@ public struct BenchCell {
     /// One micro-batch of B sequences of T tokens per step.
     public let B: Int, T: Int
     public let threads: Int
+    /// A loaded model to time (its config is `config`); nil: a random one, initialised with seed 1.
+    public let weights: Llama?
 
     /// Rows of one pass of a step: what each worker multiplies at a time.
     public var passRows: Int { StepShards(rows: B, microBatchSize: B).largestPass * T }
@@ -195,8 +197,11 @@ public struct BenchCell {
     /// The cell's model, trainer or adapter, and token buffers, held by a closure that runs one
     /// step on fresh random tokens and returns its loss.
     private func makeStep() -> () -> Float {
-        let dense = Llama(config: config)
-        dense.initialize(seed: 1)
+        let dense = weights ?? {
+            let random = Llama(config: config)
+            random.initialize(seed: 1)
+            return random
+        }()
         var generator = SeededGenerator(seed: 2, stream: "bench-tokens")
         let B = B, T = T, vocab = Int32(config.vocabSize)
         let fill: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) -> Void = { inputs, targets in
@@ -234,7 +239,9 @@ public struct BenchCell {
         }
     }
 
-    public init(mode: BenchMode, config: LlamaConfig, B: Int, T: Int, threads: Int) {
+    public init(mode: BenchMode, config: LlamaConfig, B: Int, T: Int, threads: Int, weights: Llama? = nil) {
+        precondition(weights.map { $0.config == config } ?? true, "the weights' config differs from the cell's")
+        self.weights = weights
         self.mode = mode
         self.config = config
         self.B = B
