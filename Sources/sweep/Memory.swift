@@ -43,7 +43,7 @@ struct Memory: ParsableCommand {
 
             Examples:
               sweep memory results/base --mode qlora --quantization nf4-dq --threads 2
-              sweep memory smollm2-135m --mode qlora --batch 2 --micro-batch 2 \\
+              sweep memory smollm2-135m --mode qlora --batch 2 --micro-batch 1 \\
                 --seq-len 128 --threads 2
               sweep memory llama-2-7b --mode qlora --targets all --rank 16 \\
                 --seq-len 512 --batch 4 --micro-batch 1 --threads 1
