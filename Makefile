@@ -98,7 +98,7 @@ bench: release bench-peer
 bench-peer: parity-setup
 
 ## memory-check: sweep memory's prediction against the ledger and the peak RSS of real LoRA and QLoRA runs
-## on a random model of SmolLM2-135M's shape (Benchmarks/BENCHMARKS.md has the output; about 2 min)
+## on a random model of SmolLM2-135M's shape (Benchmarks/BENCHMARKS.md has the output; about a minute)
 memory-check: release
 	python3 Benchmarks/memory-check.py $(SWEEP) --shape smollm2-135m --seq-len 128 --batch 2 --micro-batch 1 --threads 2
 

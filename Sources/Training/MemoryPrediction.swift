@@ -221,8 +221,9 @@ public struct MemoryPrediction: Sendable {
     public var processBytes: Int { max(total, loadingBytes) + Self.runtimeBytes(workers: workers) }
 
     /// What the process holds beyond its tensors, estimated from measurements on this machine
-    /// (Benchmarks/BENCHMARKS.md, "Will it fit?": 35.3–38.1 MB on one worker thread and 36.1–40.7 MB on
-    /// two, from 2.2M to 135M parameters): a fixed part and a part per worker thread.
+    /// (Benchmarks/BENCHMARKS.md, "Will it fit?": RSS − ledger 37.3–38.1 MB on one worker thread and
+    /// 39.9–42.1 MB on two at SmolLM2-135M's shape, 36.0–36.5 MB on two at results/base's): a fixed part
+    /// and a part per worker thread.
     public static func runtimeBytes(workers: Int) -> Int {
         fixedRuntimeBytes + workers * perWorkerRuntimeBytes
     }
