@@ -126,11 +126,12 @@ public enum BenchPeak {
     /// One thread's GFLOP/s at one product of a projection's: forward x·Wᵀ (N, OUT), input gradient
     /// dy·W (N, IN) or weight gradient dyᵀ·x (OUT, IN), on buffers of its own.
     private static func gflops(_ product: String, N: Int, IN: Int, OUT: Int) -> Double {
-        let largest = max(IN, OUT)
-        let a = FloatBuffer(count: N * largest, category: .activations)
-        // b holds a weight (OUT, IN) or, for the weight gradient, the input x (N, IN)
-        let b = FloatBuffer(count: max(N, largest) * largest, category: .activations)
-        let out = FloatBuffer(count: max(N, largest) * largest, category: .activations)
+        // a holds x (N, IN) or dy (N, OUT); b a weight (OUT, IN) or, for the weight gradient, x (N, IN);
+        // out the product: (N, OUT), (N, IN) or (OUT, IN). Sized for the product at hand only: a square
+        // (OUT, OUT) buffer would be 9.7 GB at a vocabulary of 49,152.
+        let a = FloatBuffer(count: N * max(IN, OUT), category: .activations)
+        let b = FloatBuffer(count: product == "dyᵀ·x" ? N * IN : OUT * IN, category: .activations)
+        let out = FloatBuffer(count: product == "x·Wᵀ" ? N * OUT : product == "dy·W" ? N * IN : OUT * IN, category: .activations)
         var generator = SeededGenerator(seed: 1, stream: "bench-peak")
         fillNormal(a.pointer, count: a.count, std: 1, using: &generator)
         fillNormal(b.pointer, count: b.count, std: 1, using: &generator)
