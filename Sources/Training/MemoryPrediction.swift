@@ -4,8 +4,8 @@ import Model
 
 // Shapes: R rows per optimizer step, b rows per micro-batch, S = min(R, 4) shards of a step,
 // W = min(threads, S) worker threads, B rows of a worker's largest pass, T positions, N = B·T;
-// C width, KV key/value width, H MLP width, V vocabulary, L layers, NH heads; r rank, G trained
-// parameters. 4 bytes per fp32 element, 1 per dropout-mask element.
+// C width, Q = NH·HD query width, KV key/value width, H MLP width, V vocabulary, L layers, NH heads;
+// r rank, G trained parameters. 4 bytes per fp32 element, 1 per dropout-mask element.
 
 /// The memory a training run holds at its peak, predicted from its configuration alone, component
 /// by component: what `sweep memory` and `finetune --predict-memory` print and what `FineTuning.run`
@@ -184,9 +184,11 @@ public struct MemoryPrediction: Sendable {
             run.optimizer == .adamw ? "AdamW: 2 moments of G floats" : "SGD: momentum, G floats")
 
         // A worker's pass context: what the forward pass saves for the backward pass …
-        let layers = (L + 1) * N * C + L * (5 * N * C + 2 * N * KV + 2 * N + 3 * N * H) + N * C + N
+        // Q: the width of the queries and of attention's output, NH·HD (C while head_dim = C / NH).
+        let Q = config.shape(of: .q).out
+        let layers = (L + 1) * N * C + L * (3 * N * C + 2 * N * Q + 2 * N * KV + 2 * N + 3 * N * H) + N * C + N
         add("activations", .activations, .worker, layers * f,
-            "N = \(B)·\(T) rows: residual stream (L + 1)·(N, C); per layer 5 (N, C), 2 (N, KV), 2 (N), 3 (N, H); final norm")
+            "N = \(B)·\(T) rows: residual stream (L + 1)·(N, C); per layer 3 (N, C), 2 (N, NH·HD), 2 (N, KV), 2 (N), 3 (N, H); final norm")
         add("attention probabilities", .activations, .worker, L * B * NH * T * T * f, "L·(B, NH, T, T): quadratic in T")
         add("logits", .activations, .worker, (N * V + N) * f, "(N, V) and the losses (N)")
         let dropout = run.mode != .full && run.lora.dropout > 0
@@ -194,8 +196,8 @@ public struct MemoryPrediction: Sendable {
         add("adapter activations", .activations, .worker, adapterSaved,
             "(N, r) per adapted projection" + (dropout ? ", and its dropped input (N, IN) with a 1-byte mask" : ""))
         // … the backward pass's working buffers, reused layer after layer …
-        let working = 4 * N * C + 2 * N * KV + 3 * N * H + T * T
-        add("activation gradients", .activationGradients, .worker, working * f, "4 (N, C), 2 (N, KV), 3 (N, H), (T, T)")
+        let working = 2 * N * C + 2 * N * Q + 2 * N * KV + 3 * N * H + T * T
+        add("activation gradients", .activationGradients, .worker, working * f, "2 (N, C), 2 (N, NH·HD), 2 (N, KV), 3 (N, H), (T, T)")
         let widest = adapted.map(\.in).max() ?? 0
         add("adapter scratch", .activationGradients, .worker, adapted.isEmpty ? 0 : (N * r + (dropout ? N * widest : 0)) * f,
             "(N, r)" + (dropout ? " and (N, IN) of the widest input" : ""))
