@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWEEP := .build/release/sweep
 
-.PHONY: setup build release test unit-test smoke-test sweep-test reliability-test fuzz-test front-doors-test reports-test consistency test-slurm sweep reproduce base bench bench-peer parity parity-setup clean
+.PHONY: setup build release test unit-test smoke-test sweep-test reliability-test fuzz-test front-doors-test reports-test consistency test-slurm sweep reproduce base bench bench-peer memory-check parity parity-setup clean
 
 ## setup: install the missing system packages (apt-get, non-interactive, idempotent; run as root or with sudo)
 setup:
@@ -96,6 +96,11 @@ bench: release bench-peer
 	$(PYTHON) Benchmarks/compare.py --sweep $(SWEEP) --python $(PYTHON) --rounds 2
 
 bench-peer: parity-setup
+
+## memory-check: sweep memory's prediction against the ledger and the peak RSS of real LoRA and QLoRA runs
+## on a random model of SmolLM2-135M's shape (Benchmarks/BENCHMARKS.md has the output; about a minute)
+memory-check: release
+	python3 Benchmarks/memory-check.py $(SWEEP) --shape smollm2-135m --seq-len 128 --batch 2 --micro-batch 1 --threads 2
 
 ## parity: compare log-probabilities with PyTorch transformers in both directions (installs torch into .venv)
 parity: release parity-setup

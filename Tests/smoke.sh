@@ -85,8 +85,9 @@ measured=$("$1" finetune --model "$2" --data "$3" --out "$4" --quant nf4-dq --ta
 python3 -c "
 import json, sys
 predicted, measured = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-ledger = dict(measured[\"peak_memory_by_category\"], peak_memory_bytes=measured[\"peak_memory_bytes\"])
-assert predicted == ledger, (predicted, ledger)" "$predicted" "$measured"' _ "$sweep" "$work/a" "$work/instructions.jsonl" "$work/predicted"
+ledger = {key: value for key, value in measured[\"peak_memory_by_category\"].items() if value}
+assert predicted[\"peak_memory_by_category\"] == ledger, (predicted, ledger)
+assert predicted[\"peak_memory_bytes\"] == measured[\"peak_memory_bytes\"] == measured[\"predicted_peak_memory_bytes\"], (predicted, measured)" "$predicted" "$measured"' _ "$sweep" "$work/a" "$work/instructions.jsonl" "$work/predicted"
 check "an adapter merged into its base scores like the adapted model (|Δ log p| < 1e-5)" bash -c '
 "$1" merge --model "$2" --adapter "$3" --out "$4" 2>/dev/null &&
 python3 -c "

@@ -77,6 +77,10 @@ public enum FineTuning {
         /// The ledger's peak of live tensor bytes during training, in total and per category.
         public var peakMemoryBytes: Int
         public var peakMemoryByCategory: [String: Int]
+        /// `MemoryPrediction`'s total for this run, computed from its configuration before training:
+        /// `peakMemoryBytes` measures it. nil in records written before it was kept, and for steps of
+        /// more rows than a prediction takes.
+        public var predictedPeakMemoryBytes: Int?
         /// The process's peak resident set size (VmHWM) while training: the high-water mark is reset
         /// when training starts, so loading (and quantizing) the base does not count.
         public var peakRSSBytes: Int
@@ -93,6 +97,8 @@ public enum FineTuning {
         precondition(p.problems().isEmpty, p.problems().joined(separator: "; "))
         precondition(!examples.isEmpty, "fine-tuning needs at least one example")
         let T = sequenceLength(examples: examples, parameters: p, model: model.config)
+        let memoryRun = memoryRun(model: model, adapter: adapter, parameters: p, T: T)
+        let prediction = memoryRun.problems().isEmpty ? MemoryPrediction(memoryRun) : nil
 
         // Everything training touches is allocated before the ledger's peak is reset.
         model.adapter = adapter
@@ -150,6 +156,7 @@ public enum FineTuning {
             wallSeconds: wall, tokensPerSecond: Double(tokens) / wall, trainableParameters: adapter.trainableParameters,
             peakMemoryBytes: ledger.peakTotal,
             peakMemoryByCategory: Dictionary(uniqueKeysWithValues: ledger.peak.map { ($0.key.rawValue, $0.value) }),
+            predictedPeakMemoryBytes: prediction?.total,
             peakRSSBytes: ProcessMemory.peakResidentBytes,
             time: TimeBreakdown(dequantization: t.dequantization, matmul: t.projections, attention: t.attention,
                                 otherForwardBackward: t.other, optimizer: optimizerSeconds),

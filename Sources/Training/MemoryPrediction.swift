@@ -2,65 +2,249 @@ import Adapters
 import Kernels
 import Model
 
-/// The memory ledger of a fine-tuning run predicted from its configuration alone, by category:
-/// what each tensor must hold, counted from the shapes (the run's measured ledger must agree).
+// Shapes: R rows per optimizer step, b rows per micro-batch, S = min(R, 4) shards of a step,
+// W = min(threads, S) worker threads, B rows of a worker's largest pass, T positions, N = B·T;
+// C width, Q = NH·HD query width, KV key/value width, H MLP width, V vocabulary, L layers, NH heads;
+// r rank, G trained parameters. 4 bytes per fp32 element, 1 per dropout-mask element.
+
+/// The memory a training run holds at its peak, predicted from its configuration alone, component
+/// by component: what `sweep memory` and `finetune --predict-memory` print and what `FineTuning.run`
+/// records beside its measured ledger.
 ///
-/// Shapes: B rows of a worker's largest pass, N = B·T, C width, Q query width (NH·HD), KV key/value
-/// width, H MLP width, V vocabulary, L layers, NH heads, r rank; S shards of a step, W worker threads;
-/// 4 bytes per fp32 element, 1 per dropout-mask element.
-public enum MemoryPrediction {
-    /// A run of steps of `batchSize` examples in micro-batches of `microBatchSize`, T positions long,
-    /// on `threads` worker threads: each worker holds one pass context (activations, the adapter's
-    /// and the dequantization scratch) and each shard a gradient buffer.
-    public static func fineTuning(
-        model config: LlamaConfig, lora: LoRAConfig, quantized: Bool, doubleQuantization: Bool,
-        optimizer: OptimizerKind, batchSize: Int, microBatchSize: Int, T: Int, threads: Int
-    ) -> [MemoryCategory: Int] {
-        let f = MemoryLayout<Float>.stride
-        let S = StepShards(rows: batchSize, microBatchSize: microBatchSize).count, W = min(threads, S)
-        let B = StepShards.largestPass(rowsUpTo: batchSize, microBatchSize: microBatchSize)
-        let N = B * T, C = config.dim, Q = config.qDim, KV = config.kvDim, H = config.hiddenDim, V = config.vocabSize
-        let L = config.nLayers, r = lora.rank
+/// Each component is a set of tensors a run allocates, counted in the memory ledger under its
+/// `category`, so the prediction summed per category is what the run's ledger measures, to the byte
+/// (Tests/TrainingTests/MemoryPredictionTests). A run allocates every tensor before its first step and
+/// frees none before its last, so its peak is the sum of all components: there is no activation
+/// checkpointing, every layer's activations are kept from the forward pass to the backward pass.
+///
+/// Not counted (not tensors): the runtime's own memory (code, libraries, the malloc heap, the data
+/// set) and OpenBLAS's packing buffers, which `runtimeBytes(workers:)` estimates; token buffers
+/// (8·B·T bytes a worker, 8·R·T for the step), the RoPE tables and the step's losses, under 1 MB at
+/// any shape here.
+public struct MemoryPrediction: Sendable {
+    /// What a run trains.
+    public enum Mode: String, CaseIterable, Codable, Sendable {
+        /// Every parameter of the model (`Trainer`, the pretraining step).
+        case full
+        /// A LoRA adapter over a frozen fp32 base (`FineTuning`).
+        case lora
+        /// A LoRA adapter over a frozen base whose projections are NF4 (`FineTuning` after
+        /// `QuantizedProjections.quantize`).
+        case qlora
+    }
 
-        // Base: embeddings, norms and the head in fp32; projections in fp32 or NF4.
-        let quantizedSites: Set<ProjectionSite> = quantized ? QuantizedProjections.quantizedSites : []
-        var baseElements = V * C + L * 2 * C + C + (config.tiedEmbeddings ? 0 : V * C)
-        var nf4Bytes = 0
-        var largestQuantized = 0
-        for site in ProjectionSite.allCases where site != .head {
-            let shape = config.shape(of: site)
-            if quantizedSites.contains(site) {
-                nf4Bytes += L * NF4.storageBytes(count: shape.out * shape.in, doubleQuantization: doubleQuantization)
-                largestQuantized = max(largestQuantized, shape.out * shape.in)
-            } else {
-                baseElements += L * shape.out * shape.in
+    /// A run, as far as its memory goes.
+    public struct Run: Sendable, Equatable {
+        public var model: LlamaConfig
+        public var mode: Mode
+        /// The adapter's rank, dropout and targets; unused in full training.
+        public var lora: LoRAConfig
+        /// QLoRA's block statistics double-quantized (nf4-dq); unused otherwise.
+        public var doubleQuantization: Bool
+        public var optimizer: OptimizerKind
+        /// R: rows (examples or sequences) per optimizer step.
+        public var batchSize: Int
+        /// b: rows per forward/backward pass.
+        public var microBatchSize: Int
+        /// T: positions of the longest row (activations are sized by it).
+        public var T: Int
+        /// Worker threads of the data-parallel step (at most one per shard works).
+        public var threads: Int
+
+        public init(model: LlamaConfig, mode: Mode, lora: LoRAConfig = LoRAConfig(), doubleQuantization: Bool = false,
+                    optimizer: OptimizerKind = .adamw, batchSize: Int, microBatchSize: Int, T: Int, threads: Int) {
+            self.model = model
+            self.mode = mode
+            self.lora = lora
+            self.doubleQuantization = doubleQuantization
+            self.optimizer = optimizer
+            self.batchSize = batchSize
+            self.microBatchSize = microBatchSize
+            self.T = T
+            self.threads = threads
+        }
+
+        /// The most rows per optimizer step a prediction takes (its largest pass is searched for).
+        public static let largestBatch = 4096
+
+        /// The base's storage as the Quantization knob names it.
+        public var quantization: Quantization {
+            mode != .qlora ? .none : doubleQuantization ? .nf4DoubleQuantized : .nf4
+        }
+
+        /// Every reason the run cannot be predicted (nor trained), naming the setting.
+        public func problems() -> [String] {
+            var problems = model.problems()
+            if mode != .full { problems += lora.problems() }
+            if microBatchSize <= 0 { problems.append("micro-batch size must be at least 1, got \(microBatchSize)") }
+            if batchSize <= 0 || microBatchSize > 0 && batchSize % microBatchSize != 0 {
+                problems.append("batch size (\(batchSize)) must be a positive multiple of the micro-batch size (\(microBatchSize))")
             }
+            if T <= 0 { problems.append("sequence length must be at least 1, got \(T)") }
+            if T > model.maxSeqLen { problems.append("sequence length \(T) exceeds the model's max_position_embeddings \(model.maxSeqLen)") }
+            if threads <= 0 { problems.append("threads must be at least 1, got \(threads)") }
+            if batchSize > Self.largestBatch { problems.append("batch size \(batchSize) is above the limit of \(Self.largestBatch) rows per step") }
+            if problems.isEmpty,
+               LlamaActivations.floatCount(config: model, B: StepShards.largestPass(rowsUpTo: batchSize, microBatchSize: microBatchSize),
+                                           T: T, training: true).map({ $0 <= Int.max / 64 }) != true {
+                problems.append("activations of \(microBatchSize) × \(T) tokens are too many to count")
+            }
+            return problems
+        }
+    }
+
+    /// How many copies of a component a run holds.
+    public enum Multiplicity: String, Codable, Sendable {
+        /// One for the run.
+        case run
+        /// One per shard of a step (S): each shard accumulates its own gradient.
+        case shard
+        /// One per worker thread (W): each worker has its own pass context.
+        case worker
+    }
+
+    /// A set of tensors, `copies` times `bytesEach`.
+    public struct Component: Sendable, Equatable {
+        public let name: String
+        public let category: MemoryCategory
+        public let multiplicity: Multiplicity
+        public let copies: Int
+        public let bytesEach: Int
+        /// What the tensors are, with their shapes.
+        public let detail: String
+        public var bytes: Int { copies * bytesEach }
+    }
+
+    public let run: Run
+    /// S: shards of a step.
+    public let shards: Int
+    /// W: worker threads that hold a pass context.
+    public let workers: Int
+    /// B: rows of a worker's largest pass.
+    public let passRows: Int
+    /// G: trained parameters (the model's in full training, the adapter's otherwise).
+    public let trainedParameters: Int
+    /// Every tensor of the run, those with no bytes left out.
+    public let components: [Component]
+    /// The ledger's peak while the base is loaded from fp32 weights (and, for QLoRA, quantized: the
+    /// fp32 model and its NF4 copy live together until the fp32 one is released).
+    public let loadingBytes: Int
+
+    /// The prediction for `run`, which must have no `problems()`.
+    public init(_ run: Run) {
+        precondition(run.problems().isEmpty, run.problems().joined(separator: "; "))
+        let f = MemoryLayout<Float>.stride
+        let config = run.model
+        let R = run.batchSize, b = run.microBatchSize, T = run.T
+        let S = StepShards(rows: R, microBatchSize: b).count, W = min(run.threads, S)
+        let B = StepShards.largestPass(rowsUpTo: R, microBatchSize: b)
+        let N = B * T, C = config.dim, KV = config.kvDim, H = config.hiddenDim, V = config.vocabSize
+        let L = config.nLayers, NH = config.nHeads, r = run.lora.rank
+        self.run = run
+        shards = S
+        workers = W
+        passRows = B
+
+        var components: [Component] = []
+        func add(_ name: String, _ category: MemoryCategory, _ multiplicity: Multiplicity, _ bytesEach: Int, _ detail: String) {
+            guard bytesEach > 0 else { return }
+            let copies = switch multiplicity { case .run: 1; case .shard: S; case .worker: W }
+            components.append(Component(name: name, category: category, multiplicity: multiplicity, copies: copies,
+                                        bytesEach: bytesEach, detail: detail))
         }
 
-        // Adapter: A (r, IN) and B (OUT, r) per adapted projection; what its forward saves.
-        let adapted = config.projections(at: lora.targets).map { config.shape(of: $0.site) }
-        let adapterElements = adapted.reduce(0) { $0 + r * ($1.in + $1.out) }
-        let dropout = lora.dropout > 0
-        let adapterSaved = adapted.reduce(0) { total, shape in
-            total + N * r * f + (dropout ? N * shape.in * (f + 1) : 0)
+        // The base: every parameter in fp32, or QLoRA's projections in NF4 and the rest in fp32.
+        let dense = ParameterLayout(config: config).count
+        let quantizedSites = run.mode == .qlora ? QuantizedProjections.quantizedSites : []
+        let stored = ParameterLayout(config: config, storedProjections: Set(ProjectionSite.allCases).subtracting(quantizedSites)).count
+        var nf4Bytes = 0, largestQuantized = 0
+        for site in ProjectionSite.allCases where quantizedSites.contains(site) {
+            let shape = config.shape(of: site)
+            nf4Bytes += L * NF4.storageBytes(count: shape.out * shape.in, doubleQuantization: run.doubleQuantization)
+            largestQuantized = max(largestQuantized, shape.out * shape.in)
         }
-        let adapterScratch = N * r * f + (dropout ? N * (adapted.map(\.in).max() ?? 0) * f : 0)
+        let head = config.tiedEmbeddings ? "tied head" : "head (V, C)"
+        add("weights", .baseWeights, .run, stored * f, run.mode == .qlora
+            ? "fp32: embeddings (V, C), norms, \(head); \(stored.formatted()) floats"
+            : "fp32: every parameter, \(stored.formatted()) floats" + (run.mode == .full ? " (trained)" : " (frozen)"))
+        add("quantized weights", .baseWeights, .run, nf4Bytes, run.doubleQuantization
+            ? "NF4 q, k, v, o, gate, up, down: 4-bit codes, 8-bit absmax per 64, fp32 per 256 absmax"
+            : "NF4 q, k, v, o, gate, up, down: 4-bit codes, fp32 absmax per 64")
 
-        // Model activations saved by the forward pass, per layer and around the layers.
-        let perLayer = 3 * N * C + 2 * N * Q + 2 * N * KV + B * config.nHeads * T * T + 2 * N + 3 * N * H
-        let saved = (L + 1) * N * C + L * perLayer + N * C + N + N * V + N
-        // The backward pass's working buffers, reused layer after layer.
+        // What trains: the model's parameters, or the adapter's A (r, IN) and B (OUT, r).
+        let adapted = run.mode == .full ? [] : config.projections(at: run.lora.targets).map { config.shape(of: $0.site) }
+        let adapterParameters = adapted.reduce(0) { $0 + r * ($1.in + $1.out) }
+        let G = run.mode == .full ? dense : adapterParameters
+        trainedParameters = G
+        add("adapter", .adapterWeights, .run, adapterParameters * f,
+            "A (r, IN) and B (OUT, r) on \(adapted.count) projections, r = \(r): \(adapterParameters.formatted()) floats")
+        add("gradients", .gradients, .shard, G * f, "G = \(G.formatted()) floats per shard, added in shard order")
+        let moments = run.optimizer == .adamw ? 2 : 1
+        add("optimizer state", .optimizerState, .run, moments * G * f,
+            run.optimizer == .adamw ? "AdamW: 2 moments of G floats" : "SGD: momentum, G floats")
+
+        // A worker's pass context: what the forward pass saves for the backward pass …
+        // Q: the width of the queries and of attention's output, NH·HD (C while head_dim = C / NH).
+        let Q = config.shape(of: .q).out
+        let layers = (L + 1) * N * C + L * (3 * N * C + 2 * N * Q + 2 * N * KV + 2 * N + 3 * N * H) + N * C + N
+        add("activations", .activations, .worker, layers * f,
+            "N = \(B)·\(T) rows: residual stream (L + 1)·(N, C); per layer 3 (N, C), 2 (N, NH·HD), 2 (N, KV), 2 (N), 3 (N, H); final norm")
+        add("attention probabilities", .activations, .worker, L * B * NH * T * T * f, "L·(B, NH, T, T): quadratic in T")
+        add("logits", .activations, .worker, (N * V + N) * f, "(N, V) and the losses (N)")
+        let dropout = run.mode != .full && run.lora.dropout > 0
+        let adapterSaved = adapted.reduce(0) { $0 + N * r * f + (dropout ? N * $1.in * (f + 1) : 0) }
+        add("adapter activations", .activations, .worker, adapterSaved,
+            "(N, r) per adapted projection" + (dropout ? ", and its dropped input (N, IN) with a 1-byte mask" : ""))
+        // … the backward pass's working buffers, reused layer after layer …
         let working = 2 * N * C + 2 * N * Q + 2 * N * KV + 3 * N * H + T * T
+        add("activation gradients", .activationGradients, .worker, working * f, "2 (N, C), 2 (N, NH·HD), 2 (N, KV), 3 (N, H), (T, T)")
+        let widest = adapted.map(\.in).max() ?? 0
+        add("adapter scratch", .activationGradients, .worker, adapted.isEmpty ? 0 : (N * r + (dropout ? N * widest : 0)) * f,
+            "(N, r)" + (dropout ? " and (N, IN) of the widest input" : ""))
+        // … and QLoRA's fp32 copy of one projection, dequantized right before its matmul.
+        add("dequantization scratch", .dequantizationScratch, .worker, largestQuantized * f,
+            "the largest quantized projection (OUT, IN) in fp32")
+        self.components = components
 
-        var prediction: [MemoryCategory: Int] = [
-            .baseWeights: baseElements * f + nf4Bytes,
-            .adapterWeights: adapterElements * f,
-            .gradients: S * adapterElements * f,
-            .optimizerState: adapterElements * f * (optimizer == .adamw ? 2 : 1),
-            .activations: W * (saved * f + adapterSaved),
-            .activationGradients: W * (working * f + adapterScratch),
-        ]
-        if quantized { prediction[.dequantizationScratch] = W * largestQuantized * f }
-        return prediction
+        // Loading: the fp32 model; QLoRA quantizes it into a second model before releasing it.
+        loadingBytes = dense * f + (run.mode == .qlora ? stored * f + nf4Bytes : 0)
+    }
+
+    /// The ledger's peak: every component at once.
+    public var total: Int { components.reduce(0) { $0 + $1.bytes } }
+
+    /// The components summed by ledger category, as `FineTuning.Summary.peakMemoryByCategory` has them.
+    public var byCategory: [MemoryCategory: Int] {
+        components.reduce(into: [:]) { $0[$1.category, default: 0] += $1.bytes }
+    }
+
+    /// The process's peak resident memory, estimated: the larger of the training peak and the
+    /// loading peak, plus the runtime (`runtimeBytes`).
+    public var processBytes: Int { max(total, loadingBytes) + Self.runtimeBytes(workers: workers) }
+
+    /// What the process holds beyond its tensors, estimated from measurements on this machine
+    /// (Benchmarks/BENCHMARKS.md, "Will it fit?": RSS − ledger 37.3–38.1 MB on one worker thread and
+    /// 39.9–42.1 MB on two at SmolLM2-135M's shape, 36.0–36.5 MB on two at results/base's): a fixed part
+    /// and a part per worker thread.
+    public static func runtimeBytes(workers: Int) -> Int {
+        fixedRuntimeBytes + workers * perWorkerRuntimeBytes
+    }
+
+    /// The binary's, the Swift runtime's and the libraries' code and data (about 32 MB of file-backed
+    /// pages) and the malloc heap of `sweep finetune` on JSON Lines of token ids. The built-in
+    /// instruction sets add their world and tokenizer to the heap (about 60 MB at results/base's).
+    public static let fixedRuntimeBytes = 34 << 20
+    /// A worker thread's OpenBLAS packing buffer (the pages of it that sgemm touches) and its stack.
+    public static let perWorkerRuntimeBytes = 2 << 20
+}
+
+extension FineTuning {
+    /// The run `run(model:adapter:examples:parameters:)` makes of these arguments, for its prediction.
+    static func memoryRun(model: Llama, adapter: LoRA, parameters p: Parameters, T: Int) -> MemoryPrediction.Run {
+        let quantized = model.frozenProjections as? QuantizedProjections
+        return MemoryPrediction.Run(
+            model: model.config, mode: quantized == nil ? .lora : .qlora, lora: adapter.config,
+            doubleQuantization: quantized?.doubleQuantization ?? false, optimizer: p.optimizer,
+            batchSize: p.batchSize, microBatchSize: p.microBatchSize, T: T, threads: p.threads)
     }
 }

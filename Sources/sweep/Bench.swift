@@ -25,6 +25,11 @@ struct Bench: ParsableCommand {
             min(B, 4) shards that the worker threads share, each with one BLAS thread (as \
             `finetune` and `pretrain` train).
 
+            --configs also takes a published shape (random weights of its size: \
+            \(PublishedShape.names.joined(separator: ", "))), and --model DIR times a model \
+            directory's own weights, loaded (`sweep init-model` writes a random one of any shape):
+              sweep bench --model results/base --modes lora,qlora --threads 1 --seconds 1
+
             The peak is the best sgemm GFLOP/s over the shapes a training step multiplies (forward \
             x·Wᵀ, input gradient dy·W, weight gradient dyᵀ·x of every projection) at the rows of \
             one pass, measured on as many threads side by side just before the steps.
@@ -66,8 +71,11 @@ struct Bench: ParsableCommand {
     @Option(help: "Modes, comma-separated: full, lora, qlora.")
     var modes = "full,lora,qlora"
 
-    @Option(help: "Configs, comma-separated: base, 3.4m.")
-    var configs = "base,3.4m"
+    @Option(help: "Configs, comma-separated: base, 3.4m, or a published shape (\(PublishedShape.names.joined(separator: ", "))). (default: base,3.4m)")
+    var configs: String?
+
+    @Option(help: "A model directory: time steps on its weights, loaded, instead of random ones (in place of --configs; full training changes the weights in memory only).")
+    var model: String?
 
     @Option(help: "The base model's config.json (its shape only; the weights are random).")
     var baseConfig = "results/base/config.json"
@@ -87,12 +95,13 @@ struct Bench: ParsableCommand {
         for mode in modes.split(separator: ",") where BenchMode(rawValue: String(mode)) == nil {
             throw ValidationError("unknown mode \"\(mode)\": expected full, lora or qlora")
         }
-        for name in configs.split(separator: ",") where !["base", "3.4m"].contains(name) {
-            throw ValidationError("unknown config \"\(name)\": expected base or 3.4m")
+        for name in chosenConfigs where !["base", "3.4m"].contains(name) && PublishedShape.named(name) == nil {
+            throw ValidationError("unknown config \"\(name)\": expected base, 3.4m or \(PublishedShape.names.joined(separator: ", "))")
         }
+        if model != nil, configs != nil { throw ValidationError("--model and --configs both name what to time: give one") }
         if let steps {
             guard steps > 0 else { throw ValidationError("--steps must be positive") }
-            guard !modes.contains(","), !configs.contains(","), let threads, !threads.contains(",") else {
+            guard !modes.contains(","), chosenConfigs.count == 1 || model != nil, let threads, !threads.contains(",") else {
                 throw ValidationError("""
                     --steps profiles one cell: name it with one value each of --modes, --configs and --threads \
                     (e.g. --steps 3 --modes lora --configs 3.4m --threads 1)
@@ -112,15 +121,30 @@ struct Bench: ParsableCommand {
         } ?? Array(Set([1, cores])).sorted()
         let chosenModes = modes.split(separator: ",").compactMap { BenchMode(rawValue: String($0)) }
         var shapes: [(name: String, config: LlamaConfig)] = []
-        for name in configs.split(separator: ",") {
-            shapes.append((String(name), name == "base" ? loadBaseConfig() : Self.config34M(seqLen: seqLen)))
+        var weights: Llama?
+        if let model {
+            let loaded = try ModelDirectory.load(model)
+            guard seqLen <= loaded.config.maxSeqLen else {
+                throw BadInput("\(model): --seq-len \(seqLen) exceeds the model's max_position_embeddings \(loaded.config.maxSeqLen)")
+            }
+            weights = loaded
+            shapes.append(("model", loaded.config))
+        }
+        for name in model == nil ? chosenConfigs : [] {
+            if let published = PublishedShape.named(name) {
+                var config = published.config
+                config.maxSeqLen = max(config.maxSeqLen, seqLen)
+                shapes.append((name, config))
+            } else {
+                shapes.append((name, name == "base" ? loadBaseConfig() : Self.config34M(seqLen: seqLen)))
+            }
         }
 
         if let steps, let mode = chosenModes.first, let shape = shapes.first, let n = threadCounts.first {
             let (name, config) = shape
             log(String(format: "%@ (dim %d, %d layers, vocab %d), %@, %@: 1 warm-up step, then %d",
                        name, config.dim, config.nLayers, config.vocabSize, workerThreadsDescription(n), mode.rawValue, steps))
-            let losses = BenchCell(mode: mode, config: config, B: batch, T: seqLen, threads: n).profile(steps: steps)
+            let losses = BenchCell(mode: mode, config: config, B: batch, T: seqLen, threads: n, weights: weights).profile(steps: steps)
             for (step, loss) in losses.enumerated() {
                 print(String(format: "step %d loss %.9g (0x%08x)%@", step, loss, loss.bitPattern, step == 0 ? " warm-up" : ""))
             }
@@ -136,7 +160,8 @@ struct Bench: ParsableCommand {
                            name, config.dim, config.nLayers, config.vocabSize, workerThreadsDescription(n),
                            peak.gflops, peak.shape))
                 for mode in chosenModes {
-                    let timing = BenchCell(mode: mode, config: config, B: batch, T: seqLen, threads: n).time(seconds: seconds)
+                    let timing = BenchCell(mode: mode, config: config, B: batch, T: seqLen, threads: n, weights: weights)
+                        .time(seconds: seconds)
                     let tokensPerSecond = Double(timing.steps * batch * seqLen) / timing.seconds
                     let flopsPerToken = mode.flopsPerToken(config: config, T: seqLen, lora: BenchCell.lora)
                     let result = BenchResult(
@@ -162,6 +187,11 @@ struct Bench: ParsableCommand {
         } else {
             print(BenchResult.table(results))
         }
+    }
+
+    /// The configs --configs names (base and 3.4m by default).
+    private var chosenConfigs: [String] {
+        (configs ?? "base,3.4m").split(separator: ",").map(String.init)
     }
 
     /// The base model's shape, from its config.json, or the committed base's when the file is absent.

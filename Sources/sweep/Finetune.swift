@@ -73,7 +73,7 @@ struct Finetune: ParsableCommand {
     @Option(name: .customLong("log-every"), help: "Print progress every N optimizer steps.") var logEvery = 10
     @Flag(help: "Print one JSON object with the run's metrics.") var json = false
     @Flag(name: .customLong("predict-memory"),
-          help: "Print the run's tensor memory by category, predicted from the configuration, and stop.")
+          help: "Print the run's peak memory by component, predicted from the configuration as `sweep memory` does (T: the data's longest example), and stop.")
     var predictMemory = false
 
     @OptionGroup var threads: TrainingThreadOptions
@@ -129,25 +129,20 @@ struct Finetune: ParsableCommand {
         if json { try printJSON(summary) }
     }
 
-    /// The ledger `FineTuning.run` would measure, from config.json and the data's longest example.
+    /// The ledger `FineTuning.run` would measure, from config.json and the data's longest example:
+    /// the prediction `sweep memory` prints, and the run records.
     func printPrediction(_ configuration: RunConfiguration, threads: Int) throws {
         let config = try ModelDirectory.config(model)
         let p = try AdapterTraining.parameters(configuration, eos: config.eosTokenID.map(Int32.init))
         let examples = try FineTuneData.load(data, modelDirectory: model, vocabSize: config.vocabSize)
         let T = FineTuning.sequenceLength(examples: Array(examples.prefix(trainExamples ?? .max)), parameters: p, model: config)
-        let prediction = MemoryPrediction.fineTuning(
-            model: config, lora: p.lora, quantized: quantization.isQuantized, doubleQuantization: quantization.isDoubleQuantized,
-            optimizer: optimizer, batchSize: batch, microBatchSize: microBatch, T: T, threads: threads)
-        let total = prediction.values.reduce(0, +)
-        if json {
-            let byCategory = Dictionary(uniqueKeysWithValues: prediction.map { ($0.key.rawValue, $0.value) })
-            return try printJSON(["peak_memory_bytes": total].merging(byCategory) { a, _ in a })
-        }
-        print("predicted peak tensor memory for steps of \(batch) examples of up to \(T) tokens (micro-batches of \(microBatch)) on \(threads) worker thread(s):")
-        for category in MemoryCategory.allCases {
-            guard let bytes = prediction[category] else { continue }
-            print("  \(category.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(format: "%12d", bytes)) B")
-        }
-        print("  \("total".padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(format: "%12d", total)) B")
+        let run = MemoryPrediction.Run(
+            model: config, mode: quantization.isQuantized ? .qlora : .lora, lora: p.lora,
+            doubleQuantization: quantization.isDoubleQuantized, optimizer: optimizer, batchSize: batch,
+            microBatchSize: microBatch, T: T, threads: threads)
+        if let problem = run.problems().first { throw BadInput("\(model): \(problem)") }
+        let shape = ModelShape(config: config, source: model)
+        if json { return try printJSON(MemoryReport(MemoryPrediction(run), shape: shape)) }
+        print(MemoryReport.text(MemoryPrediction(run), shape: shape))
     }
 }

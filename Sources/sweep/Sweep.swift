@@ -17,7 +17,7 @@ struct Sweep: ParsableCommand {
               sweep score --model models/tiny --ids 72,101,108,108,111 --json
               sweep generate --model models/tiny --ids 72,101 --max-new 20
             """,
-        subcommands: [RunCommand.self, Plan.self, Report.self, Check.self, Knobs.self, Base.self, Pretrain.self, DataCommand.self, Finetune.self, Score.self, Generate.self, Tokenize.self, Detokenize.self, Merge.self, Export.self, Best.self, Eval.self, Bench.self, Collect.self, Worker.self, Shard.self],
+        subcommands: [RunCommand.self, Plan.self, Report.self, Check.self, Knobs.self, Base.self, Pretrain.self, DataCommand.self, Finetune.self, Memory.self, InitModel.self, Score.self, Generate.self, Tokenize.self, Detokenize.self, Merge.self, Export.self, Best.self, Eval.self, Bench.self, Collect.self, Worker.self, Shard.self],
         defaultSubcommand: RunCommand.self
     )
 

@@ -1,4 +1,5 @@
 import Adapters
+import Foundation
 import Kernels
 import Model
 import TestSupport
@@ -64,10 +65,11 @@ let memoryExamples: [InstructionExample] = (0..<6).map { (i: Int) -> Instruction
 
 /// The prediction and the measurement of one run, with the run's T.
 struct MemoryRun {
-    var predicted: [MemoryCategory: Int]
+    var prediction: MemoryPrediction
     var summary: FineTuning.Summary
     var T: Int
-    var predictedTotal: Int { predicted.values.reduce(0, +) }
+    var predicted: [MemoryCategory: Int] { prediction.byCategory }
+    var predictedTotal: Int { prediction.total }
 }
 
 /// Builds the model and the adapter and fine-tunes, all inside a fresh ledger.
@@ -80,11 +82,11 @@ func measure(_ c: MemoryCase) -> MemoryRun {
         let T = min(runLength(memoryExamples), c.maxLength ?? c.config.maxSeqLen)
         let lora = LoRA(config: p.lora, modelConfig: c.config, seed: 1)
         let summary = FineTuning.run(model: model, adapter: lora, examples: memoryExamples, parameters: p)
-        let predicted = MemoryPrediction.fineTuning(model: c.config, lora: p.lora, quantized: c.base.quantized,
-                                                    doubleQuantization: c.base.doubleQuantization, optimizer: c.optimizer,
-                                                    batchSize: p.batchSize, microBatchSize: p.microBatchSize, T: T,
-                                                    threads: p.threads)
-        return MemoryRun(predicted: predicted, summary: summary, T: T)
+        let prediction = MemoryPrediction(MemoryPrediction.Run(
+            model: c.config, mode: c.base.quantized ? .qlora : .lora, lora: p.lora,
+            doubleQuantization: c.base.doubleQuantization, optimizer: c.optimizer, batchSize: p.batchSize,
+            microBatchSize: p.microBatchSize, T: T, threads: p.threads))
+        return MemoryRun(prediction: prediction, summary: summary, T: T)
     }
 }
 
@@ -128,6 +130,8 @@ struct MemoryPredictionTests {
                     "\(c): \(category) measured \(measured[category] ?? 0), predicted \(predicted[category] ?? 0)")
         }
         #expect(run.summary.peakMemoryBytes == run.predictedTotal, "\(c): total")
+        // What the run recorded as its own prediction is the same.
+        #expect(run.summary.predictedPeakMemoryBytes == run.predictedTotal, "\(c): recorded prediction")
         // The categories a run must have.
         #expect((measured["dequantization_scratch"] != nil) == c.base.quantized)
         for category in ["base_weights", "adapter_weights", "gradients", "optimizer_state", "activations", "activation_gradients"] {
@@ -167,5 +171,85 @@ struct MemoryPredictionTests {
                 #expect(share > 0.1, "the extra moment is only \(share) of SGD's peak")
             }
         }
+    }
+}
+
+/// One full-training configuration: steps of `accumulation` micro-batches of B sequences of T tokens.
+struct FullTrainingCase: Sendable, CustomStringConvertible {
+    var config: LlamaConfig
+    var optimizer: OptimizerKind
+    var B: Int
+    var T: Int
+    var accumulation = 1
+    var threads = 1
+
+    var description: String {
+        "\(optimizer) \(B)×\(T) × \(accumulation) on \(threads) thread(s)" + (config.tiedEmbeddings ? " tied" : "")
+    }
+}
+
+let fullTrainingCases: [FullTrainingCase] = [
+    FullTrainingCase(config: groupedConfig, optimizer: .adamw, B: 2, T: 7),
+    FullTrainingCase(config: groupedConfig, optimizer: .sgd, B: 1, T: 5, accumulation: 3, threads: 2),
+    FullTrainingCase(config: Variant.tied.config, optimizer: .adamw, B: 3, T: 8, accumulation: 2, threads: 4),
+]
+
+@Suite("Predicted and measured memory of full training and of loading")
+struct FullTrainingMemoryTests {
+    @Test("Full training: the prediction equals the ledger's peak over a few steps, category by category", arguments: fullTrainingCases)
+    func fullTraining(c: FullTrainingCase) {
+        MemoryLedger.$current.withValue(MemoryLedger()) {
+            let model = makeModel(c.config)
+            let trainer = Trainer(model: model, B: c.B, T: c.T, accumulation: c.accumulation, threads: c.threads,
+                                  optimizer: c.optimizer, schedule: LearningRateSchedule(shape: .constant, peak: 1e-3, totalSteps: 3))
+            for step in 0..<3 {
+                let batch = Batch.random(V: c.config.vocabSize, B: c.B, T: c.T, seed: UInt64(step))
+                _ = trainer.step { inputs, targets in
+                    for n in 0..<c.B * c.T {
+                        inputs[n] = batch.tokens[n]
+                        targets[n] = batch.targets[n]
+                    }
+                }
+            }
+            let measured = MemoryLedger.current.snapshot
+            let prediction = MemoryPrediction(MemoryPrediction.Run(
+                model: c.config, mode: .full, optimizer: c.optimizer, batchSize: c.B * c.accumulation, microBatchSize: c.B,
+                T: c.T, threads: c.threads))
+            for category in Set(measured.peak.keys).union(prediction.byCategory.keys) {
+                #expect(measured.peak[category, default: 0] == prediction.byCategory[category, default: 0],
+                        "\(c): \(category) measured \(measured.peak[category, default: 0]), predicted \(prediction.byCategory[category, default: 0])")
+            }
+            #expect(measured.peakTotal == prediction.total, "\(c): total")
+            #expect(prediction.byCategory[.adapterWeights] == nil && prediction.byCategory[.dequantizationScratch] == nil)
+        }
+    }
+
+    @Test("Loading a base: the ledger's peak is the fp32 model, and for QLoRA the fp32 model and its NF4 copy together",
+          arguments: Quantization.allCases)
+    func loading(quantization: Quantization) throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try MemoryLedger.$current.withValue(MemoryLedger()) { try makeModel(groupedConfig).save(to: directory) }
+        try MemoryLedger.$current.withValue(MemoryLedger()) {
+            let base = quantization.prepare(try Llama.load(from: directory))
+            let measured = MemoryLedger.current.snapshot
+            let prediction = MemoryPrediction(MemoryPrediction.Run(
+                model: groupedConfig, mode: quantization.isQuantized ? .qlora : .lora,
+                doubleQuantization: quantization.isDoubleQuantized, batchSize: 1, microBatchSize: 1, T: 4, threads: 1))
+            #expect(measured.peakTotal == prediction.loadingBytes, "\(quantization) measured \(measured.peakTotal), predicted \(prediction.loadingBytes)")
+            // What is left once the fp32 model is released: the base's components of the training prediction.
+            let baseComponents = prediction.components.filter { $0.category == .baseWeights }.reduce(0) { $0 + $1.bytes }
+            #expect(measured.liveTotal == baseComponents)
+            withExtendedLifetime(base) {}
+        }
+    }
+
+    @Test("A published shape's parameter count is the one its model card gives")
+    func publishedShapes() {
+        let counts = Dictionary(uniqueKeysWithValues: PublishedShape.all.map { ($0.name, ParameterLayout(config: $0.config).count) })
+        #expect(counts["llama-2-7b"] == 6_738_415_616)
+        #expect(counts["llama-3-8b"] == 8_030_261_248)
+        #expect(counts["smollm2-135m"] == 134_515_008)
+        #expect(PublishedShape.all.allSatisfy { $0.config.problems().isEmpty })
     }
 }

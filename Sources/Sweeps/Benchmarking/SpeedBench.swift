@@ -126,11 +126,12 @@ public enum BenchPeak {
     /// One thread's GFLOP/s at one product of a projection's: forward x·Wᵀ (N, OUT), input gradient
     /// dy·W (N, IN) or weight gradient dyᵀ·x (OUT, IN), on buffers of its own.
     private static func gflops(_ product: String, N: Int, IN: Int, OUT: Int) -> Double {
-        let largest = max(IN, OUT)
-        let a = FloatBuffer(count: N * largest, category: .activations)
-        // b holds a weight (OUT, IN) or, for the weight gradient, the input x (N, IN)
-        let b = FloatBuffer(count: max(N, largest) * largest, category: .activations)
-        let out = FloatBuffer(count: max(N, largest) * largest, category: .activations)
+        // a holds x (N, IN) or dy (N, OUT); b a weight (OUT, IN) or, for the weight gradient, x (N, IN);
+        // out the product: (N, OUT), (N, IN) or (OUT, IN). Sized for the product at hand only: a square
+        // (OUT, OUT) buffer would be 9.7 GB at a vocabulary of 49,152.
+        let a = FloatBuffer(count: N * max(IN, OUT), category: .activations)
+        let b = FloatBuffer(count: product == "dyᵀ·x" ? N * IN : OUT * IN, category: .activations)
+        let out = FloatBuffer(count: product == "x·Wᵀ" ? N * OUT : product == "dy·W" ? N * IN : OUT * IN, category: .activations)
         var generator = SeededGenerator(seed: 1, stream: "bench-peak")
         fillNormal(a.pointer, count: a.count, std: 1, using: &generator)
         fillNormal(b.pointer, count: b.count, std: 1, using: &generator)
@@ -168,6 +169,8 @@ public struct BenchCell {
     /// One micro-batch of B sequences of T tokens per step.
     public let B: Int, T: Int
     public let threads: Int
+    /// A loaded model to time (its config is `config`); nil: a random one, initialised with seed 1.
+    public let weights: Llama?
 
     /// Rows of one pass of a step: what each worker multiplies at a time.
     public var passRows: Int { StepShards(rows: B, microBatchSize: B).largestPass * T }
@@ -195,8 +198,11 @@ public struct BenchCell {
     /// The cell's model, trainer or adapter, and token buffers, held by a closure that runs one
     /// step on fresh random tokens and returns its loss.
     private func makeStep() -> () -> Float {
-        let dense = Llama(config: config)
-        dense.initialize(seed: 1)
+        let dense = weights ?? {
+            let random = Llama(config: config)
+            random.initialize(seed: 1)
+            return random
+        }()
         var generator = SeededGenerator(seed: 2, stream: "bench-tokens")
         let B = B, T = T, vocab = Int32(config.vocabSize)
         let fill: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) -> Void = { inputs, targets in
@@ -234,7 +240,9 @@ public struct BenchCell {
         }
     }
 
-    public init(mode: BenchMode, config: LlamaConfig, B: Int, T: Int, threads: Int) {
+    public init(mode: BenchMode, config: LlamaConfig, B: Int, T: Int, threads: Int, weights: Llama? = nil) {
+        precondition(weights.map { $0.config == config } ?? true, "the weights' config differs from the cell's")
+        self.weights = weights
         self.mode = mode
         self.config = config
         self.B = B
