@@ -93,7 +93,9 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "Experiments", "ResultsStore", "Adapters", "TestSupport"]),
+        .testTarget(name: "SweepsTests", dependencies: [
+            "Sweeps", "Experiments", "ResultsStore", "Adapters", "TestSupport", "TextData", "Tokenization", "Training", "Evaluation", "Kernels",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
