@@ -58,7 +58,7 @@ test "$(sqlite3 runs.sqlite "select count(*) from metrics where name = '"'"'trai
 check "the report has a held-out loss column and no benchmark columns" bash -c '
 cat results/chat.md; grep -q "held-out loss" results/chat.md && ! grep -qi "truthfulqa\|causative" results/chat.md && test -s results/chat/loss.svg'
 check "the recorded configuration names the data as the file writes it, its template and held-out share" bash -c '
-sqlite3 runs.sqlite "select configuration from runs" | grep -F "\"dataset\":\"data/chat.jsonl\"" | grep -F "\"template\":\"chatml\"" | grep -qF "\"heldout_fraction\":0.25"'
+sqlite3 runs.sqlite "select configuration_json from runs" | grep -F "\"dataset\":\"data/chat.jsonl\"" | grep -F "\"template\":\"chatml\"" | grep -qF "\"heldout_fraction\":0.25"'
 
 ids() { "$sweep" plan "$1" --json | python3 -c 'import json, sys; print(" ".join(sorted(r["id"] for r in json.load(sys.stdin)["runs"])))'; }
 check "run ids do not depend on the directory the sweep is started from" bash -c '
@@ -78,7 +78,7 @@ sed 's/^name = "chat"/name = "chat-dev"/; s/^heldout_fraction = .*/heldout = "da
 "$sweep" study/chat-dev.toml --db runs.sqlite --out results >dev.log 2>&1
 check "heldout = a file: the run trains on all 48 conversations and scores the file's 2" bash -c '
 cat dev.log; test "$(sqlite3 runs.sqlite "select count(*) from metrics join experiment_runs using (run_id) where experiment = '"'"'chat-dev'"'"' and name = '"'"'heldout-loss'"'"' and n = 2")" = 1 &&
-test "$(sqlite3 runs.sqlite "select value from metrics join experiment_runs using (run_id) where experiment = '"'"'chat-dev'"'"' and name = '"'"'train-examples'"'"'")" = 48'
+test "$(sqlite3 runs.sqlite "select count(*) from metrics join experiment_runs using (run_id) where experiment = '"'"'chat-dev'"'"' and name = '"'"'train-examples'"'"' and value = 48")" = 1'
 
 # Refused up front: status 2, one line naming the file, the line and what was expected; no database.
 refused() {  # refused DESCRIPTION PATTERN FILE

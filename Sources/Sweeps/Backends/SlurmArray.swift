@@ -73,6 +73,12 @@ public struct SlurmArray {
         public var dataDirectory: String?
         public var runs: [Entry]
 
+        enum CodingKeys: String, CodingKey {
+            case experiment, base
+            case dataDirectory = "data_directory"
+            case runs
+        }
+
         public struct Entry: Codable {
             public var id: String
             public var configuration: RunConfiguration
