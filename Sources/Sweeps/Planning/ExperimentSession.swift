@@ -46,10 +46,12 @@ public struct ExperimentSession {
     }
 
     /// A missing or inconsistent base model stops the sweep here, naming the file's `base` line, rather
-    /// than failing every run; its config.json is checked against its weights' shapes without loading them.
+    /// than failing every run; its config.json is checked against its weights' shapes without loading them,
+    /// and its tokenizer.json is read.
     static func checkBase(of file: ExperimentFile) throws {
         do {
             try ModelDirectory.check(file.base)
+            _ = try BaseModel.tokenizer(file.base)  // every run encodes its data with it
         } catch let error as BadInput {
             throw BadInput(file.problem(at: "base", error.description).description)
         }
