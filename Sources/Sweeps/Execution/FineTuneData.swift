@@ -1,7 +1,7 @@
 import Foundation
 import TextData
-import Vocabulary
 import Training
+import Vocabulary
 
 /// The instruction examples `sweep finetune --data` names, encoded for a model directory: a built-in
 /// set's training split (alpaca, lima) or every record of a dataset file (Alpaca, chat or
@@ -57,7 +57,7 @@ public enum FineTuneData {
         guard let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }), first != UInt8(ascii: "[") else {
             return false
         }
-        let firstLine = bytes.drop { [0x0A, 0x0D, 0x20, 0x09].contains($0) }.prefix { $0 != UInt8(ascii: "\n") }
+        let firstLine = bytes.drop { [0x0A, 0x0D, 0x20, 0x09, 0xEF, 0xBB, 0xBF].contains($0) }.prefix { $0 != UInt8(ascii: "\n") }
         let object = (try? JSONSerialization.jsonObject(with: Data(firstLine))) as? [String: Any]
         return object?["prompt_ids"] != nil || (object?["prompt"] != nil && object?["response"] != nil && object?["completion"] == nil)
     }
