@@ -135,3 +135,40 @@ struct DatasetFileTests {
         #expect(throws: DatasetFileError.self) { try DatasetFile.read(URL(filePath: "/nonexistent/chat.jsonl")) }
     }
 }
+
+@Suite("Randomly mutated dataset files")
+struct DatasetFileMutationTests {
+    static let seedFile = """
+        {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]}
+        {"prompt": "2 + 2 =", "completion": " 4"}
+        {"instruction": "Say hi.", "input": "", "output": "hi"}
+        [{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}]
+        """
+
+    @Test("500 mutated files either read or throw an error that names the file, never crash")
+    func mutations() {
+        var random = WorldRandom(seed: 7)
+        let alphabet = Array("{}[]\":,\\ \nabc0-".utf8) + [0xFF, 0x00]
+        for _ in 0..<500 {
+            var bytes = Array(Self.seedFile.utf8)
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                let at = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes[at] = alphabet.randomElement(using: &random)!
+                case 1: bytes.remove(at: at)
+                default: bytes.insert(alphabet.randomElement(using: &random)!, at: at)
+                }
+                if bytes.isEmpty { bytes = [0x7B] }
+            }
+            do {
+                let file = try DatasetFile.parse(Data(bytes), file: "fuzz.jsonl")
+                #expect(file.records.count == file.locations.count)
+                for template in [ConversationTemplate(.alpaca), ConversationTemplate(.chatml), ConversationTemplate(.llama2)] {
+                    try? file.check(template)
+                }
+            } catch {
+                #expect(error.description.hasPrefix("fuzz.jsonl"))
+            }
+        }
+    }
+}
