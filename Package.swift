@@ -46,8 +46,9 @@ let package = Package(
         // Hugging Face tokenizer.json: normalize → pre-tokenize → BPE → post-process → decode, as
         // `tokenizers` and transformers read it; the project's own byte-level BPE and its training.
         .target(name: "Tokenization", dependencies: ["JSON"]),
-        // Text: the synthetic task world, corpora, instruction sets.
-        .target(name: "TextData", dependencies: ["JSON", "Tokenization"]),
+        // Text: the synthetic task world, corpora, instruction sets; dataset files (Alpaca, chat,
+        // prompt/completion) and the prompt templates that lay them out with their loss masks.
+        .target(name: "TextData", dependencies: ["Vocabulary", "JSON", "Tokenization"]),
         // LoRA adapters, NF4-quantized frozen weights (QLoRA), merging, PEFT's adapter format.
         .target(name: "Adapters", dependencies: ["Model", "Kernels", "SafeTensors"]),
         // Benchmarks built from the task world, scored as lm-evaluation-harness scores them.
@@ -85,14 +86,16 @@ let package = Package(
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Training", "TestSupport"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "JSON"], exclude: ["fixtures"]),
-        .testTarget(name: "TextDataTests", dependencies: ["TextData", "Tokenization"], exclude: ["hf_tokenizer_check.py"]),
+        .testTarget(name: "TextDataTests", dependencies: ["TextData", "Tokenization", "Vocabulary"], exclude: ["hf_tokenizer_check.py", "fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "Tokenization", "TextData", "TestSupport"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "Training", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Vocabulary", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "Experiments", "ResultsStore", "Adapters", "Tokenization", "TestSupport"]),
+        .testTarget(name: "SweepsTests", dependencies: [
+            "Sweeps", "Experiments", "ResultsStore", "Adapters", "TestSupport", "TextData", "Tokenization", "Training", "Evaluation", "Kernels",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,9 +13,10 @@ Examples that follow one another (a ```sh block, or consecutive lines of one hel
 script (set -euo pipefail) in one copy of a prepared directory, as a user pastes them; each block gets a
 fresh copy, which holds what the examples name:
 experiments/*.toml (the committed files, made tiny: experiments/base.toml is the tiny base recipe of
-Tests/fixtures, and every other file trains on a few examples and scores a few items), results/base
-(that recipe's model) with a results/runs.sqlite, corpus.txt, instructions.jsonl, models/base,
-models/tiny, adapters/qv and models/merged. `sweep` on PATH is the binary under test.
+Tests/fixtures, and every other file trains on a few examples and scores a few items) with their
+experiments/data, results/base (that recipe's model) with a results/runs.sqlite, corpus.txt,
+instructions.jsonl, chat.jsonl, models/base, models/tiny, adapters/qv and models/merged. `sweep` on PATH
+is the binary under test.
 
 Not run: `make …` lines (make test runs this script; make sweep, base and reproduce run the same sweep
 commands on the committed base model and take minutes to half an hour) and the line that puts the
@@ -23,6 +24,7 @@ binary on PATH. Cluster examples (`--backend slurm`, `sweep collect`) run only w
 directory in the order they appear, since collect reads what the submission left.
 Ends with "examples: N passed, M failed"; exit status 1 if anything failed.
 """
+import json
 import os
 import re
 import shutil
@@ -140,11 +142,16 @@ def prepare(directory: Path, sweep_directory: str, cluster: bool):
         if path.name != "base.toml":
             (experiments / path.name).write_text(tiny_experiment(path.read_text()))
     shutil.copy(ROOT / "Tests/fixtures/tiny-base.toml", experiments / "base.toml")
+    if (ROOT / "experiments/data").is_dir():
+        shutil.copytree(ROOT / "experiments/data", experiments / "data")
     (directory / "corpus.txt").write_text(
         "".join(f"the quick brown fox jumps over the lazy dog {i} times, and the dog sleeps.\n" for i in range(400)))
     animals = ["fox", "dog", "cat", "owl", "elk", "yak"]
     (directory / "instructions.jsonl").write_text("".join(
         f'{{"prompt": "which animal is number {i % 6}?", "response": " the {animals[i % 6]}."}}\n' for i in range(32)))
+    (directory / "chat.jsonl").write_text("".join(json.dumps({"messages": [
+        {"role": "user", "content": f"Which animal is number {i % 6}?"},
+        {"role": "assistant", "content": f"The {animals[i % 6]}."}]}) + "\n" for i in range(32)))
     steps = [
         "sweep base --recipe experiments/base.toml --out results/base --report results/base.md",
         *([] if cluster else ["sweep experiments/alpha-rank.toml --jobs 2"]),  # the cluster examples train it

@@ -6,7 +6,11 @@ import TOMLKit
 /// ```toml
 /// name = "alpha-rank"                 # [A-Za-z0-9_-]+, names files under results/
 /// purpose = "How rank and alpha trade off"
-/// metric = "facts"                    # a listed benchmark, or "heldout-loss"
+/// dataset = "chat.jsonl"             # alpaca, lima, or a file (relative: to this file's directory)
+/// template = "chatml"                 # alpaca (default), chatml, llama-2, or model (the model's own)
+/// heldout_fraction = 0.1              # or heldout = "heldout.jsonl"; default 0.05 of a dataset file
+/// benchmarks = []                     # none: held-out loss only (default: every benchmark)
+/// metric = "facts"                    # a listed benchmark, or "heldout-loss" (the default without benchmarks)
 /// [defaults]
 /// alpha = "2 * rank"                  # a derived knob
 /// [grid]                              # cartesian product, first axis slowest, in the order written
@@ -32,8 +36,15 @@ public struct ExperimentFile: Sendable {
     public var purpose: String
     /// The base model's directory, relative to the current directory.
     public var base: String
-    /// alpaca, lima, or a path to Alpaca JSON/JSONL.
+    /// alpaca, lima, or a dataset file's path as written (a relative one resolves from the experiment
+    /// file's directory: `DataPath`).
     public var dataset: String
+    /// The prompt template; nil: alpaca.
+    public var template: PromptTemplate?
+    /// A file of held-out examples, as written; nil: `heldoutFraction` of the dataset.
+    public var heldout: String?
+    /// The share of a dataset file held out; nil: `heldout`, or the default share.
+    public var heldoutFraction: Double?
     public var benchmarks: [BenchmarkTask]
     public var metric: String
     public var higherIsBetter: Bool
@@ -89,10 +100,12 @@ public struct ExperimentFile: Sendable {
         }
         let purpose = try reader.string(root, "purpose", at: "purpose", expected: "a sentence saying what the experiment finds out", default: nil)
         let base = try reader.string(root, "base", at: "base", expected: "a model directory", default: "results/base")
-        let dataset = try reader.string(root, "dataset", at: "dataset", expected: "alpaca, lima or a path to Alpaca JSON/JSONL", default: "alpaca")
+        let dataset = try reader.string(root, "dataset", at: "dataset", expected: "alpaca, lima or a path to a dataset file (Alpaca, chat or prompt/completion JSON Lines)", default: "alpaca")
+        let (template, heldout, heldoutFraction) = try readDataSettings(root, reader)
         let benchmarks = try readBenchmarks(root, reader)
         let metrics = benchmarks.map(\.rawValue) + [heldoutLoss]
-        let metric = try reader.string(root, "metric", at: "metric", expected: "a benchmark name or \(heldoutLoss)", default: "facts")
+        let metric = try reader.string(root, "metric", at: "metric", expected: "a benchmark name or \(heldoutLoss)",
+                                       default: benchmarks.isEmpty ? heldoutLoss : "facts")
         guard metrics.contains(metric) else {
             throw reader.fail("metric", "expected one of the listed benchmarks or \(heldoutLoss), got \"\(metric)\"" + suggestionSuffix(for: metric, among: metrics))
         }
@@ -133,20 +146,52 @@ public struct ExperimentFile: Sendable {
         }
 
         return ExperimentFile(
-            path: path, name: name, purpose: purpose, base: base, dataset: dataset, benchmarks: benchmarks,
+            path: path, name: name, purpose: purpose, base: base, dataset: dataset, template: template, heldout: heldout,
+            heldoutFraction: heldoutFraction, benchmarks: benchmarks,
             metric: metric, higherIsBetter: higherIsBetter, defaults: defaults, axes: axes, seeds: seeds,
             excludes: excludes, includes: includes, check: check, finding: finding, sourceMap: map)
     }
 
     static let headerKeys = [
-        "name", "purpose", "base", "dataset", "benchmarks", "metric", "higher_is_better",
+        "name", "purpose", "base", "dataset", "template", "heldout", "heldout_fraction", "benchmarks", "metric", "higher_is_better",
         "defaults", "grid", "exclude", "include", "check", "finding",
     ]
 
+    /// `template`, and the held-out set: `heldout` (a file) or `heldout_fraction` (a share), not both.
+    private static func readDataSettings(_ root: TOMLTable, _ reader: TOMLReader)
+        throws(ExperimentFileError) -> (PromptTemplate?, heldout: String?, heldoutFraction: Double?)
+    {
+        var template: PromptTemplate?
+        if root["template"] != nil {
+            let names = PromptTemplate.allCases.map(\.rawValue)
+            let name = try reader.string(root, "template", at: "template", expected: "one of " + names.joined(separator: ", "), default: nil)
+            guard let known = PromptTemplate(rawValue: name) else {
+                throw reader.fail("template", "expected one of \(names.joined(separator: ", ")), got \"\(name)\"" + suggestionSuffix(for: name, among: names))
+            }
+            template = known
+        }
+        var heldout: String?
+        if root["heldout"] != nil {
+            heldout = try reader.string(root, "heldout", at: "heldout", expected: "a path to a file of held-out examples", default: nil)
+        }
+        var heldoutFraction: Double?
+        if let value = root["heldout_fraction"] {
+            guard let fraction = value.int.map({ Double($0) }) ?? value.double, fraction > 0, fraction < 1 else {
+                throw reader.fail("heldout_fraction", "expected a share of the dataset in (0, 1), such as 0.1, got \(TOMLReader.describe(value))")
+            }
+            guard heldout == nil else {
+                throw reader.fail("heldout_fraction", "give either heldout (a file) or heldout_fraction (a share of the dataset), not both")
+            }
+            heldoutFraction = fraction
+        }
+        return (template, heldout, heldoutFraction)
+    }
+
+    /// The listed benchmarks, in the order given; `[]` for none (the runs report held-out loss only).
     private static func readBenchmarks(_ root: TOMLTable, _ reader: TOMLReader) throws(ExperimentFileError) -> [BenchmarkTask] {
         guard let value = root["benchmarks"] else { return BenchmarkTask.allCases }
-        let expected = "a non-empty list of " + allBenchmarks.joined(separator: ", ")
-        guard let array = value.array, !array.isEmpty, array.allSatisfy({ $0.string != nil }) else {
+        let expected = "a list of " + allBenchmarks.joined(separator: ", ") + " ([] for none: held-out loss only)"
+        guard let array = value.array, array.allSatisfy({ $0.string != nil }) else {
             throw reader.fail("benchmarks", "expected \(expected), got \(TOMLReader.describe(value))")
         }
         var benchmarks: [BenchmarkTask] = []

@@ -31,7 +31,15 @@ public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvert
     /// Items per benchmark task; nil: all.
     public var evalLimit: Int?
     public var seed: Int
+    /// A built-in set's name, or a dataset file's path as the experiment file writes it.
     public var dataset: String
+    /// How examples are laid out; nil: alpaca, the default (left out of the canonical JSON, so that
+    /// configurations from before templates keep their ids).
+    public var template: PromptTemplate?
+    /// A file of held-out examples, as the experiment file writes its path; nil: a share of the dataset.
+    public var heldout: String?
+    /// The share of a dataset file held out; nil: `heldout`'s file, or the default share.
+    public var heldoutFraction: Double?
     public var benchmarks: [BenchmarkTask]
 
     public init(
@@ -39,8 +47,8 @@ public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvert
         quantization: Quantization = .none, optimizer: OptimizerKind = .adamw, lr: Double = 3e-3,
         schedule: ScheduleShape = .cosine, warmup: Int = 0, passes: Int = 1, batch: Int = 8, microBatch: Int = 1,
         weightDecay: Double? = nil, clip: Double = 1, maxLength: Int? = nil, trainExamples: Int? = nil,
-        evalLimit: Int? = nil, seed: Int = 1, dataset: String = "alpaca",
-        benchmarks: [BenchmarkTask] = BenchmarkTask.allCases
+        evalLimit: Int? = nil, seed: Int = 1, dataset: String = "alpaca", template: PromptTemplate? = nil,
+        heldout: String? = nil, heldoutFraction: Double? = nil, benchmarks: [BenchmarkTask] = BenchmarkTask.allCases
     ) {
         self.rank = rank
         self.alpha = alpha
@@ -62,6 +70,9 @@ public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvert
         self.evalLimit = evalLimit
         self.seed = seed
         self.dataset = dataset
+        self.template = template == .alpaca ? nil : template
+        self.heldout = heldout
+        self.heldoutFraction = heldoutFraction
         self.benchmarks = BenchmarkTask.allCases.filter(benchmarks.contains)
     }
 
@@ -73,8 +84,13 @@ public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvert
         case maxLength = "max_length"
         case trainExamples = "train_examples"
         case evalLimit = "eval_limit"
-        case seed, dataset, benchmarks
+        case seed, dataset, template, heldout
+        case heldoutFraction = "heldout_fraction"
+        case benchmarks
     }
+
+    /// The template examples are laid out with: alpaca unless one is named.
+    public var promptTemplate: PromptTemplate { template ?? .alpaca }
 
     /// Every knob at its built-in default, the dataset alpaca and every benchmark.
     public static let defaults = RunConfiguration()
@@ -129,10 +145,15 @@ public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvert
         }
     }
 
-    /// `rank=8 alpha=16 dropout=0.05 … seed=1 dataset=alpaca`: every knob that has a value, then the dataset.
+    /// `rank=8 alpha=16 dropout=0.05 … seed=1 dataset=alpaca`: every knob that has a value, then the
+    /// dataset and the data settings that are given.
     public var description: String {
-        (Knob.allCases.compactMap { knob in formatted(knob).map { "\(knob.rawValue)=\($0)" } }
-            + ["dataset=\(dataset)"]).joined(separator: " ")
+        let data = ["dataset=\(dataset)"] + [
+            template.map { "template=\($0.rawValue)" }, heldout.map { "heldout=\($0)" },
+            heldoutFraction.map { "heldout_fraction=\(formatNumber($0))" },
+        ].compactMap { $0 }
+        return (Knob.allCases.compactMap { knob in formatted(knob).map { "\(knob.rawValue)=\($0)" } } + data)
+            .joined(separator: " ")
     }
 
     /// The configuration as a JSON object with the `CodingKeys` names; absent optional knobs are left out.
@@ -149,6 +170,9 @@ public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvert
         if let maxLength { object["max_length"] = .int(maxLength) }
         if let trainExamples { object["train_examples"] = .int(trainExamples) }
         if let evalLimit { object["eval_limit"] = .int(evalLimit) }
+        if let template { object["template"] = .string(template.rawValue) }
+        if let heldout { object["heldout"] = .string(heldout) }
+        if let heldoutFraction { object["heldout_fraction"] = .double(heldoutFraction) }
         return .object(object)
     }
 

@@ -27,7 +27,7 @@ struct SettingValues {
             weightDecay: try real(.weightDecay), clip: try real(.clip) ?? defaults.clip,
             maxLength: try integer(.maxLength), trainExamples: try integer(.trainExamples),
             evalLimit: try integer(.evalLimit), seed: try integer(.seed) ?? defaults.seed, dataset: file.dataset,
-            benchmarks: file.benchmarks)
+            template: file.template, heldout: file.heldout, heldoutFraction: file.heldoutFraction, benchmarks: file.benchmarks)
     }
 
     /// An integer knob's value, at least its minimum; nil when unset.

@@ -162,21 +162,14 @@ public struct InstructionSet: Sendable {
     public static func imported(_ records: [InstructionRecord], heldOutFraction: Double = 0.05, seed: UInt64 = 0)
         -> InstructionSet
     {
-        precondition((0..<1).contains(heldOutFraction), "heldOutFraction is a share in [0, 1), got \(heldOutFraction)")
+        let held = DatasetSplit.heldOutMask(records, fraction: heldOutFraction, seed: seed)
         var firstIndex: [InstructionRecord: Int] = [:]
-        var distinct: [String] = []
-        for (index, record) in records.enumerated() where firstIndex[record] == nil {
-            firstIndex[record] = index
-            distinct.append(Source.imported(index: index).splitKey)
-        }
-        var random = WorldRandom(seed: seed, stream: "instructions/imported/split")
-        let held = InstructionSources.heldOutKeys(strata: [distinct], fraction: heldOutFraction, using: &random)
+        for (index, record) in records.enumerated() where firstIndex[record] == nil { firstIndex[record] = index }
         var train: [Example] = []
         var heldOut: [Example] = []
-        for record in records {
-            let source = Source.imported(index: firstIndex[record]!)
-            let example = Example(record: record, exercise: .imported, source: source)
-            if held.contains(source.splitKey) { heldOut.append(example) } else { train.append(example) }
+        for (record, isHeldOut) in zip(records, held) {
+            let example = Example(record: record, exercise: .imported, source: .imported(index: firstIndex[record]!))
+            if isHeldOut { heldOut.append(example) } else { train.append(example) }
         }
         return InstructionSet(name: "imported", train: train, heldOut: heldOut)
     }

@@ -167,7 +167,7 @@ public enum FineTuning {
     /// maximum. Activations are sized by it; each pass is as long as its own longest example.
     public static func sequenceLength(examples: [InstructionExample], parameters p: Parameters, model: LlamaConfig) -> Int {
         let maxLength = min(p.maxLength ?? model.maxSeqLen, model.maxSeqLen)
-        let longest = examples.map { $0.prompt.count + $0.response.count + (p.eos == nil ? 0 : 1) - 1 }.max() ?? 1
+        let longest = examples.map { $0.sequenceLength(eos: p.eos) - 1 }.max() ?? 1
         return max(1, min(longest, maxLength))
     }
 

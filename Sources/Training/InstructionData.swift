@@ -1,36 +1,58 @@
 import Foundation
 import Kernels
 
-/// One instruction-tuning example: the prompt carries no loss, the response does.
+/// One instruction-tuning example: the prompt carries no loss, the response does — all of it, or, in a
+/// conversation of several replies, the tokens `responseLoss` marks (the user's later turns are
+/// response tokens without loss).
 public struct InstructionExample: Equatable, Sendable {
     public var prompt: [Int32]
     public var response: [Int32]
+    /// Which response tokens carry loss; nil: every one.
+    public var responseLoss: [Bool]?
+    /// Whether the trainer's `eos` ends the response, learned: false when the template writes its own
+    /// end of turn (chat templates).
+    public var endsWithEOS: Bool
 
-    public init(prompt: [Int32], response: [Int32]) {
+    public init(prompt: [Int32], response: [Int32], responseLoss: [Bool]? = nil, endsWithEOS: Bool = true) {
+        precondition(responseLoss.map { $0.count == response.count } ?? true, "one loss flag per response token")
         self.prompt = prompt
         self.response = response
+        self.responseLoss = responseLoss
+        self.endsWithEOS = endsWithEOS
     }
 
     /// The example as next-token training data of at most `maxLength` positions: inputs are the
-    /// tokens but the last, targets the tokens but the first, with prompt positions set to
-    /// `ignoreIndex` so that only the response is learned. An `eos` token, if given, ends the
-    /// response. Returns the number of positions written.
+    /// tokens but the last, targets the tokens but the first, with positions whose target carries no
+    /// loss (the prompt's, and the response tokens `responseLoss` leaves out) set to `ignoreIndex`. An
+    /// `eos` token, if given and `endsWithEOS`, ends the response. Returns the number of positions written.
     public func write(
         inputs: UnsafeMutablePointer<Int32>, targets: UnsafeMutablePointer<Int32>, maxLength: Int, eos: Int32?
     ) -> Int {
-        let sequenceLength = prompt.count + response.count + (eos == nil ? 0 : 1)
-        let length = min(sequenceLength - 1, maxLength)
+        let eos = endsWithEOS ? eos : nil
+        let length = min(sequenceLength(eos: eos) - 1, maxLength)
         for t in 0..<length {
             inputs[t] = token(at: t, eos: eos)
-            targets[t] = t + 1 < prompt.count ? ignoreIndex : token(at: t + 1, eos: eos)
+            targets[t] = carriesLoss(t + 1) ? token(at: t + 1, eos: eos) : ignoreIndex
         }
         return length
+    }
+
+    /// Tokens in the sequence: prompt, response and the `eos` when it ends the example.
+    public func sequenceLength(eos: Int32?) -> Int {
+        prompt.count + response.count + (eos != nil && endsWithEOS ? 1 : 0)
     }
 
     /// Whether training on the first `T` positions gives the example any target: its first response
     /// token (or the eos) is the target of position prompt.count − 1, so the prompt must fit in T.
     public func teachesSomething(withinPositions T: Int, eos: Int32?) -> Bool {
-        prompt.count <= T && (!response.isEmpty || eos != nil)
+        prompt.count <= T && (!response.isEmpty || (eos != nil && endsWithEOS))
+    }
+
+    /// Whether token `index` of the sequence is learned.
+    private func carriesLoss(_ index: Int) -> Bool {
+        guard index >= prompt.count else { return false }
+        let offset = index - prompt.count
+        return offset < response.count ? responseLoss?[offset] ?? true : true
     }
 
     private func token(at index: Int, eos: Int32?) -> Int32 {

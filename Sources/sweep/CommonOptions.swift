@@ -52,6 +52,7 @@ func printJSON<Value: Encodable>(_ value: Value) throws {
 extension ScheduleShape: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension Quantization: ExpressibleByArgument {}
+extension PromptTemplate: ExpressibleByArgument {}
 /// `--ids 1,2,3` or `--text "…"`: what to score or continue.
 struct InputOptions: ParsableArguments {
     @Option(help: "Token ids, comma- or space-separated, e.g. 1,2,3,4.")

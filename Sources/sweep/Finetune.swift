@@ -32,10 +32,14 @@ struct Finetune: ParsableCommand {
             threads share, one BLAS thread each; the shards' gradients are added in a fixed order, so \
             the same seed gives the same bits for any thread count.
 
-            --data is alpaca or lima (the built-in instruction sets), Alpaca JSON or JSON Lines \
-            ({"instruction", "input", "output"}, through Lit-GPT's Alpaca prompt), or JSON Lines of \
-            {"prompt": "…", "response": "…"} (text, encoded with the model's tokenizer.json) or \
-            {"prompt_ids": […], "response_ids": […]}.
+            --data is alpaca or lima (the built-in instruction sets), or a dataset file of JSON Lines \
+            (or one JSON array) in one of three layouts: Alpaca ({"instruction", "input", "output"}), \
+            chat ({"messages": [{"role": "system" | "user" | "assistant", "content": "…"}, …]}) or \
+            prompt/completion ({"prompt", "completion"}). --template lays the examples out: alpaca \
+            (Lit-GPT's Alpaca prompt, the default), chatml, llama-2, or model (the model's own chat \
+            template, when it is one of those); the loss is on the assistant's replies only. JSON Lines \
+            of {"prompt": "…", "response": "…"} (text, encoded with the model's tokenizer.json) or \
+            {"prompt_ids": […], "response_ids": […]} are trained on as written.
 
             The adapter directory holds adapter_config.json and adapter_model.safetensors as PEFT \
             writes them, plus lora_sweep.json with the run's metrics.
@@ -43,11 +47,16 @@ struct Finetune: ParsableCommand {
             The article's default, scaled down:
               sweep finetune --model results/base --data alpaca --out adapters/qv \\
                 --rank 8 --alpha 16 --targets q,v --train-examples 64
+
+            Conversations through ChatML:
+              sweep finetune --model results/base --data chat.jsonl --template chatml \\
+                --out adapters/chat --train-examples 16
             """)
 
     @Option(help: "The base model directory.") var model: String
-    @Option(help: "Instruction examples: alpaca or lima (the built-in sets' training splits, from the base model's world), or a file of Alpaca JSON/JSONL or prompt/response JSON Lines.")
+    @Option(help: "Instruction examples: alpaca or lima (the built-in sets' training splits, from the base model's world), a dataset file (Alpaca, chat or prompt/completion JSON Lines), or prompt/response JSON Lines.")
     var data: String
+    @Option(help: ArgumentHelp(PromptTemplate.help)) var template: PromptTemplate?
     @Option(help: "Directory to write the adapter to.") var out: String
 
     @Option(help: ArgumentHelp(Knob.rank.help)) var rank = RunConfiguration.defaults.rank
@@ -95,7 +104,7 @@ struct Finetune: ParsableCommand {
             rank: rank, alpha: alpha, dropout: dropout, rslora: rslora, targets: sites, quantization: quantization,
             optimizer: optimizer, lr: lr, schedule: schedule, warmup: warmup, passes: passes, batch: batch,
             microBatch: microBatch, weightDecay: weightDecay, clip: clip, maxLength: maxLength,
-            trainExamples: trainExamples, seed: seed, dataset: data)
+            trainExamples: trainExamples, seed: seed, dataset: data, template: template)
         do { _ = try AdapterTraining.parameters(c, eos: nil) } catch { throw ValidationError("\(error)") }
         return c
     }
@@ -106,7 +115,7 @@ struct Finetune: ParsableCommand {
         let configuration = try runConfiguration()
         if predictMemory { return try printPrediction(configuration, threads: workers) }
         let base = configuration.quantization.prepare(try ModelDirectory.load(model))
-        let examples = Array(try FineTuneData.load(data, modelDirectory: model, vocabSize: base.config.vocabSize)
+        let examples = Array(try FineTuneData.load(data, template: template, modelDirectory: model, vocabSize: base.config.vocabSize)
             .prefix(trainExamples ?? .max))
         let steps = (examples.count * passes + batch - 1) / batch
         printProgress("fine-tuning r \(rank), alpha \(alpha), \(configuration.targets.map(\.rawValue).joined(separator: ",")) over a \(quantization == .none ? "fp32" : quantization.rawValue) base of \(base.config.dim)×\(base.config.nLayers): \(examples.count) examples × \(passes) pass(es) = \(steps) steps of \(batch), \(workerThreadsDescription(workers))")
@@ -134,7 +143,7 @@ struct Finetune: ParsableCommand {
     func printPrediction(_ configuration: RunConfiguration, threads: Int) throws {
         let config = try ModelDirectory.config(model)
         let p = try AdapterTraining.parameters(configuration, eos: config.eosTokenID.map(Int32.init))
-        let examples = try FineTuneData.load(data, modelDirectory: model, vocabSize: config.vocabSize)
+        let examples = try FineTuneData.load(data, template: template, modelDirectory: model, vocabSize: config.vocabSize)
         let T = FineTuning.sequenceLength(examples: Array(examples.prefix(trainExamples ?? .max)), parameters: p, model: config)
         let run = MemoryPrediction.Run(
             model: config, mode: quantization.isQuantized ? .qlora : .lora, lora: p.lora,

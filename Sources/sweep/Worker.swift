@@ -21,6 +21,8 @@ struct Worker: ParsableCommand {
     @Option(help: "The base model directory.") var base: String
     @Option(help: "The run's configuration as JSON.") var config: String
     @Option(name: .customLong("adapter-out"), help: "Also write the trained adapter here, in PEFT's format.") var adapterOut: String?
+    @Option(name: .customLong("data-directory"), help: "Where relative data paths of the configuration resolve from (the experiment file's directory).")
+    var dataDirectory: String?
     @OptionGroup var threads: TrainingThreadOptions
 
     func run() throws {
@@ -36,7 +38,7 @@ struct Worker: ParsableCommand {
         // A progress line at most every half second (and at the last step): the sweep prints every few
         // seconds, and a write per step would be I/O inside the training loop.
         var lastLine = Date.distantPast
-        let outcome = try RunExecutor(baseDirectory: base, configuration: configuration, threads: workers)
+        let outcome = try RunExecutor(baseDirectory: base, configuration: configuration, threads: workers, dataDirectory: dataDirectory)
             .execute(adapterDirectory: adapterOut.map { URL(fileURLWithPath: $0) }) { report in
                 let step = report.result.step + 1
                 guard step == report.totalSteps || Date().timeIntervalSince(lastLine) >= 0.5 else { return }

@@ -56,6 +56,25 @@ struct InstructionExampleTests {
         #expect(row.inputs == [7, 8, 9])
         #expect(row.targets == [8, 9, 10])
     }
+
+    @Test("A conversation's response learns only the tokens its loss flags mark: the later user turn is context")
+    func responseLoss() {
+        // prompt 1 2 | reply 3 4 (learned) | user turn 5 6 (not) | reply 7 (learned)
+        let conversation = InstructionExample(prompt: [1, 2], response: [3, 4, 5, 6, 7],
+                                              responseLoss: [true, true, false, false, true], endsWithEOS: false)
+        let row = written(conversation, maxLength: 32, eos: 9)
+        #expect(row.inputs == [1, 2, 3, 4, 5, 6])
+        #expect(row.targets == [I, 3, 4, I, I, 7])
+        #expect(conversation.sequenceLength(eos: 9) == 7)
+    }
+
+    @Test("An example that writes its own end of turn takes no eos; one without flags is the plain example")
+    func ownEndOfTurn() {
+        let chat = InstructionExample(prompt: [1, 2, 3], response: [4, 5], endsWithEOS: false)
+        #expect(written(chat, maxLength: 32, eos: 9).targets == [I, I, 4, 5])
+        #expect(!InstructionExample(prompt: [1], response: [], endsWithEOS: false).teachesSomething(withinPositions: 4, eos: 9))
+        #expect(InstructionExample(prompt: [1, 2, 3], response: [4, 5], responseLoss: nil) == example)
+    }
 }
 
 @Suite("A step's rows of instruction examples")

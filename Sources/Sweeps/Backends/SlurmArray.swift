@@ -68,7 +68,16 @@ public struct SlurmArray {
     public struct PlanFile: Codable {
         public var experiment: String
         public var base: String
+        /// Where the runs' relative data paths resolve from (the experiment file's directory); absent in
+        /// plans written before dataset files could be relative to it.
+        public var dataDirectory: String?
         public var runs: [Entry]
+
+        enum CodingKeys: String, CodingKey {
+            case experiment, base
+            case dataDirectory = "data_directory"
+            case runs
+        }
 
         public struct Entry: Codable {
             public var id: String
@@ -95,13 +104,14 @@ public struct SlurmArray {
 
     /// Writes plan.json and job.sh for `runs` into a new directory under `options.directory`; returns it.
     public static func prepare(experiment: String, base: String, runs: [(id: String, configuration: RunConfiguration)],
-                        options: Options) throws -> URL {
+                        options: Options, dataDirectory: String? = nil) throws -> URL {
         let directory = submissionDirectory(experiment: experiment, options: options)
         do {
             for sub in ["shards", "logs"] {
                 try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
             }
             let plan = PlanFile(experiment: experiment, base: URL(fileURLWithPath: base).standardizedFileURL.path,
+                                dataDirectory: dataDirectory,
                                 runs: runs.map { PlanFile.Entry(id: $0.id, configuration: $0.configuration) })
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -211,7 +221,8 @@ public struct SlurmArray {
         let directory = planURL.deletingLastPathComponent()
         BLAS.threads = 1
         printProgress("task \(index): run \(entry.id) (\(entry.configuration))")
-        let outcome = try RunExecutor(baseDirectory: plan.base, configuration: entry.configuration, threads: SweepRunner.threadsPerRun)
+        let outcome = try RunExecutor(baseDirectory: plan.base, configuration: entry.configuration, threads: SweepRunner.threadsPerRun,
+                                      dataDirectory: plan.dataDirectory)
             .execute(adapterDirectory: directory.appendingPathComponent("adapters/\(entry.id)")) { report in
                 let step = report.result.step + 1
                 if step % 50 == 0 || step == report.totalSteps { printProgress(report.description) }

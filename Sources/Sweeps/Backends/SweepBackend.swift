@@ -79,7 +79,8 @@ public struct SlurmBackend: SweepBackend {
             printProgress("\(session.file.name): nothing to submit, every run is done or failed")
             return nil
         }
-        let directory = try SlurmArray.prepare(experiment: session.file.name, base: session.file.base, runs: runs, options: options)
+        let directory = try SlurmArray.prepare(experiment: session.file.name, base: session.file.base, runs: runs, options: options,
+                                               dataDirectory: DataPath.directory(ofExperimentFile: session.file.path))
         let job = try SlurmArray.submit(directory)
         printProgress("submitted job \(job): \(runs.count) tasks, at most \(options.maxParallel) at once; files in \(directory.path)")
         if detach {

@@ -17,6 +17,7 @@ public struct WorkerLauncher: RunLauncher {
         process.executableURL = URL(fileURLWithPath: executablePath)
         process.arguments = ["worker", "--base", run.baseDirectory, "--config", run.configuration.canonicalJSON,
                              "--threads", "\(threads)"] + (run.adapterDirectory.map { ["--adapter-out", $0] } ?? [])
+            + (run.dataDirectory.map { ["--data-directory", $0] } ?? [])
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "1"  // the worker threads are the parallelism
         process.environment = environment

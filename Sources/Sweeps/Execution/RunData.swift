@@ -5,48 +5,42 @@ import TextData
 import Tokenization
 import Training
 
-/// A run's data: the base model's text encoding and world, and the instruction set the configuration names.
+/// A run's data: the base model's text encoding and world, the examples its configuration names, and the
+/// template that lays them out.
 public struct RunData {
     public let encoding: TextEncoding
     public let world: World
-    public let set: InstructionSet
+    public let dataset: RunDataset
+    public let template: ConversationTemplate
+    /// Each split's records laid out by the template.
+    let train: [RenderedExample]
+    let heldOut: [RenderedExample]
 
-    /// `dataset` is a built-in set's name (alpaca, lima) or a path to Alpaca JSON/JSONL.
-    public static func load(dataset: String, baseDirectory: String) throws -> RunData {
+    /// The data `configuration` names for the base model in `baseDirectory`; relative data paths resolve
+    /// from `dataDirectory` (the experiment file's; nil: the current directory). Bad data settings are
+    /// `RunDataset.Problem`s.
+    public static func load(configuration c: RunConfiguration, baseDirectory: String, dataDirectory: String?) throws -> RunData {
         let encoding = try BaseModel.encoding(baseDirectory)
         let world = World(seed: BaseModel.worldSeed(baseDirectory))
-        let set: InstructionSet
-        if let builtin = InstructionSet.Builtin(rawValue: dataset) {
-            do { set = try InstructionSet.builtin(builtin, world: world) } catch let error as CustomStringConvertible {
-                throw CommandError(error.description)
-            }
-        } else {
-            guard FileManager.default.fileExists(atPath: dataset) else {
-                throw BadInput("dataset \(dataset): no such file, and not a built-in set (\(InstructionSet.Builtin.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            do { set = InstructionSet.imported(try AlpacaFile.read(URL(fileURLWithPath: dataset))) } catch {
-                throw BadInput(error.description)
-            }
+        let template = try ModelTemplate.resolve(c.promptTemplate, modelDirectory: baseDirectory).template
+        let dataset = try RunDataset.load(dataset: c.dataset, heldout: c.heldout, heldoutFraction: c.heldoutFraction,
+                                          templates: [template], world: world, dataDirectory: dataDirectory)
+        func render(_ records: [DatasetRecord]) throws -> [RenderedExample] {
+            do { return try records.map(template.render) } catch { throw BadInput(error.description) }
         }
-        return RunData(encoding: encoding, world: world, set: set)
+        return RunData(encoding: encoding, world: world, dataset: dataset, template: template,
+                       train: try render(dataset.split.train), heldOut: try render(dataset.split.heldOut))
     }
 
-    /// The first `limit` training records (all when nil), tokenized: the prompt as a sequence's start (after
-    /// <s>), the response as a continuation.
+    /// The first `limit` training examples (all when nil), tokenized with the loss on the replies only
+    /// (for Alpaca: the prompt after <s>, the response as a continuation).
     public func trainingExamples(limit: Int?) -> [InstructionExample] {
-        set.trainRecords.prefix(limit ?? .max).map {
-            InstructionExample(prompt: encoding.encode($0.prompt), response: encoding.encodeContinuation($0.response))
-        }
+        train.prefix(limit ?? .max).map { InstructionExample($0.encoded(with: encoding)) }
     }
 
-    /// The first `limit` held-out records (all when nil) as held-out loss requests.
-    public func heldOutRequests(limit: Int?, eos: Int32?) -> [TokenizedRequest] {
-        set.heldOutRecords.prefix(limit ?? .max).map { $0.request(encoding: encoding, eos: eos) }
-    }
-
-    /// SHA-256 of the examples as fine-tuning and the held-out loss read them: a dataset's identity in run ids.
-    public var hash: String {
-        let text = AlpacaFile.alpacaJSONLines(set.trainRecords) + "\n--\n" + AlpacaFile.alpacaJSONLines(set.heldOutRecords)
-        return sha256Hex(Data(text.utf8))
+    /// The first `limit` held-out examples (all when nil), each as one loss request per reply, for
+    /// `HeldOutLoss.measure(model:exampleReplies:)`; replies are cut to `maxLength` tokens.
+    public func heldOutReplies(limit: Int?, eos: Int32?, maxLength: Int) -> [[TokenizedRequest]] {
+        heldOut.prefix(limit ?? .max).map { $0.encoded(with: encoding).heldOutReplies(eos: eos, maxLength: maxLength) }
     }
 }

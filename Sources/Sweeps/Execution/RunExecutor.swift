@@ -20,16 +20,22 @@ public struct RunExecutor {
     public let configuration: RunConfiguration
     /// Worker threads of the training steps: how fast the run trains, never what.
     public let threads: Int
+    /// Where the configuration's relative data paths resolve from (the experiment file's directory);
+    /// nil: the current directory.
+    public let dataDirectory: String?
 
-    public init(baseDirectory: String, configuration: RunConfiguration, threads: Int = 1) {
+    public init(baseDirectory: String, configuration: RunConfiguration, threads: Int = 1, dataDirectory: String? = nil) {
         self.baseDirectory = baseDirectory
         self.configuration = configuration
         self.threads = threads
+        self.dataDirectory = dataDirectory
     }
 
     /// Trains, scores and measures; `adapterDirectory`, when given, receives the trained adapter in PEFT's format.
     public func execute(adapterDirectory: URL? = nil, progress: (TrainingProgress) -> Void) throws -> RunOutcome {
-        let data = try RunData.load(dataset: configuration.dataset, baseDirectory: baseDirectory)
+        let data: RunData
+        do { data = try RunData.load(configuration: configuration, baseDirectory: baseDirectory, dataDirectory: dataDirectory) }
+        catch let problem as RunDataset.Problem { throw BadInput(problem.description) }
         let base = configuration.quantization.prepare(try ModelDirectory.load(baseDirectory))
         let examples = data.trainingExamples(limit: configuration.trainExamples)
         let trained = try AdapterTraining.train(base: base, configuration: configuration, examples: examples, threads: threads,
@@ -85,9 +91,10 @@ public struct RunExecutor {
                 metrics.append(Metric(name: task.rawValue, value: score.score, stderr: score.stderr, n: score.n))
             }
         }
-        let heldOut = data.heldOutRequests(limit: configuration.evalLimit, eos: base.config.eosTokenID.map(Int32.init))
-        if !heldOut.isEmpty {
-            let loss = HeldOutLoss.measure(model: language, examples: heldOut)
+        let heldOut = data.heldOutReplies(limit: configuration.evalLimit, eos: base.config.eosTokenID.map(Int32.init),
+                                          maxLength: language.maxLength)
+        if heldOut.contains(where: { !$0.isEmpty }) {
+            let loss = HeldOutLoss.measure(model: language, exampleReplies: heldOut)
             metrics.append(Metric(name: MetricName.heldoutLoss.rawValue, value: loss.score, stderr: loss.stderr, n: loss.n))
         }
         metrics.append(Metric(name: MetricName.evalSeconds.rawValue, value: Date().timeIntervalSince(started)))

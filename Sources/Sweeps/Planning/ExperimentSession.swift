@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import ResultsStore
+import TextData
 
 /// An experiment file opened against a results database: its plan (runs with ids) and the store.
 public struct ExperimentSession {
@@ -17,13 +18,15 @@ public struct ExperimentSession {
         do { file = try ExperimentFile.load(path: path) } catch { throw BadInput(error.description) }
         do { _ = try file.expand(allowLarge: allowLarge) } catch { throw BadInput(error.description) }
         try checkBase(of: file)
-        let data: RunData
-        do { data = try RunData.load(dataset: file.dataset, baseDirectory: file.base) } catch let error as BadInput {
+        let datasetHash: String
+        do { datasetHash = try Self.datasetHash(file) } catch let problem as RunDataset.Problem {
+            throw BadInput(file.problem(at: problem.key, problem.description).description)
+        } catch let error as BadInput {
             throw BadInput(file.problem(at: "dataset", error.description).description)
         }
         BaseModel.warnIfStale(file.base)
         let fingerprint = Fingerprint(
-            baseModelHash: try BaseModel.hash(file.base), datasetHash: data.hash, codeVersion: RunExecutor.numericsVersion)
+            baseModelHash: try BaseModel.hash(file.base), datasetHash: datasetHash, codeVersion: RunExecutor.numericsVersion)
         do {
             return (file, try ExperimentPlan(file: file, fingerprint: fingerprint, allowLarge: allowLarge))
         } catch {
@@ -31,11 +34,24 @@ public struct ExperimentSession {
         }
     }
 
+    /// The hash of what the file's runs train and are scored on: the dataset's split records (every one
+    /// checked against the template first), and the model's chat template when the template is `model`.
+    static func datasetHash(_ file: ExperimentFile) throws -> String {
+        let (template, chatTemplate) = try ModelTemplate.resolve(file.template ?? .alpaca, modelDirectory: file.base)
+        let dataset = try RunDataset.load(
+            dataset: file.dataset, heldout: file.heldout, heldoutFraction: file.heldoutFraction, templates: [template],
+            world: World(seed: BaseModel.worldSeed(file.base)), dataDirectory: DataPath.directory(ofExperimentFile: file.path))
+        guard let chatTemplate else { return dataset.hash }
+        return sha256Hex(Data((dataset.split.identityText + "\n--\nchat template:\n" + chatTemplate).utf8))
+    }
+
     /// A missing or inconsistent base model stops the sweep here, naming the file's `base` line, rather
-    /// than failing every run; its config.json is checked against its weights' shapes without loading them.
+    /// than failing every run; its config.json is checked against its weights' shapes without loading them,
+    /// and its tokenizer.json is read.
     static func checkBase(of file: ExperimentFile) throws {
         do {
             try ModelDirectory.check(file.base)
+            _ = try BaseModel.encoding(file.base)  // every run encodes its data with it
         } catch let error as BadInput {
             throw BadInput(file.problem(at: "base", error.description).description)
         }
@@ -133,7 +149,8 @@ public struct ExperimentSession {
         plan.runs.map {
             RunEntry(id: $0.id, configuration: $0.run.configuration, baseDirectory: file.base,
                      label: prefixed ? "\(file.name) \(label($0.run))" : label($0.run),
-                     adapterDirectory: store.keptAdapterDirectory(runID: $0.id)?.path)
+                     adapterDirectory: store.keptAdapterDirectory(runID: $0.id)?.path,
+                     dataDirectory: DataPath.directory(ofExperimentFile: file.path))
         }
     }
 

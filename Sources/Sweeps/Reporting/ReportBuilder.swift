@@ -83,10 +83,20 @@ public enum ReportBuilder {
             knob != .seed && !axes.contains(knob) && Set(configurations.map { $0.formatted(knob) ?? "-" }).count == 1
         }
         return ExperimentReportInput(
-            name: name, purpose: record.purpose, sourcePath: record.sourcePath, base: file.base, dataset: file.dataset,
+            name: name, purpose: record.purpose, sourcePath: record.sourcePath, base: file.base, dataset: Self.data(of: file),
             metric: record.metric, higherIsBetter: record.higherIsBetter, axes: axes.map(\.rawValue) + ["seeds"],
             axisValueOrder: Dictionary(uniqueKeysWithValues: file.axes.map { ($0.knob.rawValue, $0.values.map(\.description)) }),
             fixedKnobs: fixed.compactMap { knob in configurations.first?.formatted(knob).map { (key: knob.rawValue, value: $0) } },
             runs: runs)
+    }
+
+    /// The report's data line: the dataset, then its template and held-out set when the file gives them
+    /// ("data/chat.jsonl, template chatml, 20% held out").
+    static func data(of file: ExperimentFile) -> String {
+        var parts = [file.dataset]
+        if let template = file.template { parts.append("template \(template.rawValue)") }
+        if let heldout = file.heldout { parts.append("held out: \(heldout)") }
+        if let fraction = file.heldoutFraction { parts.append(String(format: "%g%% held out", fraction * 100)) }
+        return parts.joined(separator: ", ")
     }
 }

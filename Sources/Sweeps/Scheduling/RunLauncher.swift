@@ -15,13 +15,17 @@ public struct RunEntry: Sendable {
     public var baseDirectory: String
     public var label: String
     public var adapterDirectory: String?
+    /// Where the configuration's relative data paths resolve from: the experiment file's directory.
+    public var dataDirectory: String?
 
-    public init(id: String, configuration: RunConfiguration, baseDirectory: String, label: String, adapterDirectory: String? = nil) {
+    public init(id: String, configuration: RunConfiguration, baseDirectory: String, label: String, adapterDirectory: String? = nil,
+                dataDirectory: String? = nil) {
         self.id = id
         self.configuration = configuration
         self.baseDirectory = baseDirectory
         self.label = label
         self.adapterDirectory = adapterDirectory
+        self.dataDirectory = dataDirectory
     }
 }
 
