@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWEEP := .build/release/sweep
 
-.PHONY: setup build release test unit-test smoke-test sweep-test datasets-test reliability-test fuzz-test front-doors-test reports-test consistency test-slurm sweep reproduce base bench bench-peer memory-check parity parity-setup clean
+.PHONY: setup build release test unit-test smoke-test sweep-test datasets-test byo-test reliability-test fuzz-test front-doors-test reports-test consistency test-slurm sweep reproduce base bench bench-peer memory-check parity parity-setup clean
 
 ## setup: install the missing system packages (apt-get, non-interactive, idempotent; run as root or with sudo)
 setup:
@@ -30,7 +30,7 @@ release: setup
 ## test: unit tests (debug build, tiny sizes), then end-to-end checks of the release binary, then the
 ## seed-consistency check of experiments/consistency.toml on the committed base model (a fresh database),
 ## then a small grid as a Slurm job array on a real one-node Slurm started on loopback
-test: unit-test smoke-test sweep-test datasets-test reliability-test fuzz-test front-doors-test examples-test reports-test consistency test-slurm
+test: unit-test smoke-test sweep-test datasets-test byo-test reliability-test fuzz-test front-doors-test examples-test reports-test consistency test-slurm
 
 unit-test: setup
 	$(SWIFT) test
@@ -45,6 +45,12 @@ sweep-test: release
 ## bad data and templates refused up front, `sweep finetune` on the same file
 datasets-test: release
 	bash Tests/datasets-e2e.sh $(SWEEP)
+
+## byo-test: a Llama-2-style and a SmolLM-style checkpoint of our own making (Tests/byo) through tokenize,
+## score, a chat sweep with benchmarks = [], best, export and merge, against transformers' ids and
+## log-probabilities; PEFT loads the exported adapter when the venv has it (make parity-setup)
+byo-test: release
+	PYTHON=$(PYTHON) bash Tests/byo.sh $(SWEEP)
 
 ## reliability-test: bad experiment, model and data files, SIGKILL mid-sweep, concurrent sweeps, unwritable paths
 reliability-test: release

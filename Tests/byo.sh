@@ -10,6 +10,7 @@ set -uo pipefail
 sweep=$(realpath "${1:-.build/release/sweep}")
 tests=$(realpath "$(dirname "$0")")
 python=${PYTHON:-python3}
+[[ $python == */* ]] && python=$(cd "$(dirname "$python")" && pwd)/$(basename "$python")  # a venv's, not what it links to
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
@@ -68,7 +69,7 @@ TOML
     cat "sweep-$1.log" | grep -v "^  "
     test "$(sqlite3 runs.sqlite "select count(*) from runs r join experiment_runs e on e.run_id = r.id where e.experiment = '"'rank-\$1'"' and r.status = '"'done'"'")" = 4 &&
     test "$(sqlite3 runs.sqlite "select count(*) from metrics m join experiment_runs e on e.run_id = m.run_id where e.experiment = '"'rank-\$1'"' and m.name = '"'heldout-loss'"' and m.value > 0")" = 4 &&
-    test "$(sqlite3 runs.sqlite "select count(*) from metrics m join experiment_runs e on e.run_id = m.run_id where e.experiment = '"'rank-\$1'"' and m.name in ('"'facts'"', '"'causative'"'))")" = 0' _ "$family"
+    test "$(sqlite3 runs.sqlite "select count(*) from metrics m join experiment_runs e on e.run_id = m.run_id where e.experiment = '"'rank-\$1'"' and m.name in ('"'facts'"', '"'causative'"')")" = 0' _ "$family"
 
     "$sweep" best "rank-$family" --db runs.sqlite --out "best-$family" > "best-$family.log" 2>&1
     run=$("$sweep" best "rank-$family" --db runs.sqlite --ids 2>/dev/null | head -1)

@@ -49,7 +49,7 @@ public struct AdapterExport {
     }
 
     /// The base model the adapter's config names, quantized as the run trained over it, with the
-    /// adapter merged: W ← W + scale · B·A.
+    /// adapter merged: W ← W + scale · B·A; with the base's tokenizer files.
     func writeMerged(adapter: URL, quantization: Quantization, to out: URL) throws {
         let base = try Self.baseModelPath(of: adapter)
         let model = quantization.prepare(try ModelDirectory.load(base))
@@ -60,6 +60,7 @@ public struct AdapterExport {
             throw CommandError("cannot load the adapter \(adapter.path): \(error.description)")
         }
         try lora.merged(into: model).save(to: out)
+        try ModelDirectory.copyTokenizerFiles(from: base, to: out)
     }
 
     /// base_model_name_or_path of adapter_config.json: the base directory the run was trained on.

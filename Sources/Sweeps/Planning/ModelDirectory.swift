@@ -44,3 +44,21 @@ extension ModelDirectory {
         }
     }
 }
+
+extension ModelDirectory {
+    /// The files that tell how the model reads text: what a checkpoint written from this one (merged,
+    /// say) needs beside its weights to read text as this one does.
+    public static let tokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"]
+
+    /// Copies the tokenizer files `source` has into `destination`, replacing any there.
+    public static func copyTokenizerFiles(from source: String, to destination: URL) throws {
+        let files = FileManager.default
+        for name in tokenizerFiles {
+            let from = URL(fileURLWithPath: source).appendingPathComponent(name)
+            guard files.fileExists(atPath: from.path) else { continue }
+            let to = destination.appendingPathComponent(name)
+            try? files.removeItem(at: to)
+            try files.copyItem(at: from, to: to)
+        }
+    }
+}
