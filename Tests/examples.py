@@ -15,7 +15,8 @@ fresh copy, which holds what the examples name:
 experiments/*.toml (the committed files, made tiny: experiments/base.toml is the tiny base recipe of
 Tests/fixtures, and every other file trains on a few examples and scores a few items) with their
 experiments/data, results/base (that recipe's model) with a results/runs.sqlite, corpus.txt,
-instructions.jsonl, chat.jsonl, models/base, models/tiny, adapters/qv and models/merged. `sweep` on PATH
+instructions.jsonl, chat.jsonl, models/base, models/tiny, adapters/qv, models/merged, and a checkpoint of
+one's own with its chat data (models/my-llama, my-chat.jsonl: Tests/byo's SmolLM-style one). `sweep` on PATH
 is the binary under test.
 
 Not run: `make …` lines (make test runs this script; make sweep, base and reproduce run the same sweep
@@ -158,6 +159,8 @@ def prepare(directory: Path, sweep_directory: str, cluster: bool):
         "mkdir -p models && cp -r results/base models/base && cp -r results/base models/tiny",
         "sweep finetune --model models/base --data instructions.jsonl --out adapters/qv --rank 8 --alpha 16 --targets q,v",
         "sweep merge --model models/base --adapter adapters/qv --out models/merged",
+        # A Hugging Face checkpoint of the user's own (a SmolLM-style one of Tests/byo) and their chat data.
+        f"cp -r {ROOT / 'Tests/byo/smollm-style'} models/my-llama && cp {ROOT / 'Tests/byo/chat.jsonl'} my-chat.jsonl",
     ]
     for step in steps:
         status, output, _ = run(step, directory, sweep_directory)
