@@ -7,7 +7,7 @@ import JSON
 /// - JSON: an array of objects, as `alpaca_data.json` is: `[{"instruction": …, "input": …, "output": …}, …]`;
 /// - JSON Lines: one such object per line (blank lines are skipped).
 /// `instruction` and `output` are required non-empty strings; `input` may be missing, `null` or `""`;
-/// other keys are ignored. Anything else is an `AlpacaFileError` naming the file, the line (JSON Lines) or
+/// other keys are ignored. Anything else is an `DatasetFileError` naming the file, the line (JSON Lines) or
 /// the item's index (JSON array, counted from 0 as `data[i]` in Python) and the key — never a crash.
 ///
 /// Writes the `{"prompt", "response"}` JSON Lines that the fine-tuning loader reads
@@ -34,18 +34,18 @@ public enum AlpacaFile {
     }
 
     /// The records of an Alpaca JSON or JSON Lines file (the layout is detected from the content).
-    public static func read(_ url: URL) throws(AlpacaFileError) -> [InstructionRecord] {
+    public static func read(_ url: URL) throws(DatasetFileError) -> [InstructionRecord] {
         let bytes: Data
         do {
             bytes = try Data(contentsOf: url)
         } catch {
-            throw AlpacaFileError(file: url.path, problem: "cannot be read (\(error.localizedDescription))")
+            throw DatasetFileError(file: url.path, problem: "cannot be read (\(error.localizedDescription))")
         }
         return try parse(bytes, file: url.path)
     }
 
     /// The records in `bytes`; `file` names the source in errors. `format` nil: detect it.
-    public static func parse(_ bytes: Data, file: String, format: Format? = nil) throws(AlpacaFileError)
+    public static func parse(_ bytes: Data, file: String, format: Format? = nil) throws(DatasetFileError)
         -> [InstructionRecord]
     {
         var bytes = bytes
@@ -56,19 +56,19 @@ public enum AlpacaFile {
         case .jsonLines: records = try parseLines(bytes, file: file)
         }
         guard !records.isEmpty else {
-            throw AlpacaFileError(file: file, problem: "holds no records; expected objects with \"instruction\" and \"output\"")
+            throw DatasetFileError(file: file, problem: "holds no records; expected objects with \"instruction\" and \"output\"")
         }
         return records
     }
 
-    static func parseArray(_ bytes: Data, file: String) throws(AlpacaFileError) -> [InstructionRecord] {
+    static func parseArray(_ bytes: Data, file: String) throws(DatasetFileError) -> [InstructionRecord] {
         let (value, syntaxError) = JSONValue.parse(Data(bytes))
         guard let value else {
-            throw AlpacaFileError(
+            throw DatasetFileError(
                 file: file, problem: "is not valid JSON" + (syntaxError.map { ": \($0)" } ?? ""))
         }
         guard case .array(let items) = value else {
-            throw AlpacaFileError(
+            throw DatasetFileError(
                 file: file,
                 problem: "is \(value.kind), expected an array of objects (or JSON Lines: one object per line)")
         }
@@ -80,15 +80,15 @@ public enum AlpacaFile {
         return records
     }
 
-    static func parseLines(_ bytes: Data, file: String) throws(AlpacaFileError) -> [InstructionRecord] {
+    static func parseLines(_ bytes: Data, file: String) throws(DatasetFileError) -> [InstructionRecord] {
         var records: [InstructionRecord] = []
         let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         for (offset, line) in lines.enumerated() {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let location = AlpacaFileError.Location.line(offset + 1)
+            let location = DatasetFileError.Location.line(offset + 1)
             let (value, syntaxError) = JSONValue.parse(Data(line))
             guard let value else {
-                throw AlpacaFileError(
+                throw DatasetFileError(
                     file: file, location: location,
                     problem: "is not valid JSON" + (syntaxError.map { ": \($0)" } ?? "")
                         + "; JSON Lines hold one complete object per line")
@@ -98,30 +98,30 @@ public enum AlpacaFile {
         return records
     }
 
-    static func record(from value: JSONValue, file: String, location: AlpacaFileError.Location)
-        throws(AlpacaFileError) -> InstructionRecord
+    static func record(from value: JSONValue, file: String, location: DatasetFileError.Location)
+        throws(DatasetFileError) -> InstructionRecord
     {
         guard case .object(let object) = value else {
-            throw AlpacaFileError(
+            throw DatasetFileError(
                 file: file, location: location,
                 problem: "is \(value.kind), expected an object with \"instruction\", \"input\" and \"output\"")
         }
-        func string(_ key: String, required: Bool) throws(AlpacaFileError) -> String {
+        func string(_ key: String, required: Bool) throws(DatasetFileError) -> String {
             switch object[key] {
             case .string(let text):
                 if required && text.isEmpty {
-                    throw AlpacaFileError(
+                    throw DatasetFileError(
                         file: file, location: location, key: key,
                         problem: key == "output" ? "is empty: nothing to learn" : "is empty")
                 }
                 return text
             case nil, .null?:
                 if !required { return "" }
-                throw AlpacaFileError(
+                throw DatasetFileError(
                     file: file, location: location, key: key,
                     problem: "is missing (found keys \(object.keys.sorted().map(jsonString).joined(separator: ", ")))")
             case let other?:
-                throw AlpacaFileError(
+                throw DatasetFileError(
                     file: file, location: location, key: key, problem: "is \(other.kind), expected a string")
             }
         }
@@ -156,56 +156,21 @@ public enum AlpacaFile {
     }
 
     /// Writes `trainingJSONLines(records)` to `url`.
-    public static func writeTraining(_ records: [InstructionRecord], to url: URL) throws(AlpacaFileError) {
+    public static func writeTraining(_ records: [InstructionRecord], to url: URL) throws(DatasetFileError) {
         try write(trainingJSONLines(records), to: url)
     }
 
     /// Writes Alpaca JSON or JSON Lines to `url`.
-    public static func write(_ records: [InstructionRecord], format: Format, to url: URL) throws(AlpacaFileError) {
+    public static func write(_ records: [InstructionRecord], format: Format, to url: URL) throws(DatasetFileError) {
         try write(format == .json ? alpacaJSON(records) : alpacaJSONLines(records), to: url)
     }
 
-    static func write(_ text: String, to url: URL) throws(AlpacaFileError) {
+    static func write(_ text: String, to url: URL) throws(DatasetFileError) {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url, options: .atomic)
         } catch {
-            throw AlpacaFileError(file: url.path, problem: "cannot be written (\(error.localizedDescription))")
+            throw DatasetFileError(file: url.path, problem: "cannot be written (\(error.localizedDescription))")
         }
-    }
-}
-
-/// A problem with an Alpaca-style file: where (file, then line or array index) and, if it is about one
-/// field, which key. `description` reads "data.jsonl:3: \"output\" is missing (found keys …)".
-public struct AlpacaFileError: Error, Equatable, CustomStringConvertible {
-    public enum Location: Equatable, Sendable {
-        case file
-        /// 1-based line of a JSON Lines file.
-        case line(Int)
-        /// 0-based index of an item of a JSON array.
-        case index(Int)
-    }
-
-    public let file: String
-    public let location: Location
-    /// The field the problem is about, if any: "instruction", "input" or "output".
-    public let key: String?
-    public let problem: String
-
-    public init(file: String, location: Location = .file, key: String? = nil, problem: String) {
-        self.file = file
-        self.location = location
-        self.key = key
-        self.problem = problem
-    }
-
-    public var description: String {
-        let place: String
-        switch location {
-        case .file: place = file
-        case .line(let line): place = "\(file):\(line)"
-        case .index(let index): place = "\(file): item [\(index)]"
-        }
-        return "\(place): " + (key.map { "\"\($0)\" " } ?? "") + problem
     }
 }

@@ -110,11 +110,7 @@ public struct DatasetFile: Sendable {
         {
             switch format {
             case .alpaca:
-                do {
-                    return .instruction(try AlpacaFile.record(from: .object(object), file: file, location: alpacaLocation(location)))
-                } catch {
-                    throw DatasetFileError(error)
-                }
+                return .instruction(try AlpacaFile.record(from: .object(object), file: file, location: location))
             case .promptCompletion:
                 return try completion(object, at: location)
             case .chat:
@@ -140,14 +136,6 @@ public struct DatasetFile: Sendable {
                 }
             }
             return .completion(prompt: try text("prompt"), completion: try text("completion"))
-        }
-
-        func alpacaLocation(_ location: DatasetFileError.Location) -> AlpacaFileError.Location {
-            switch location {
-            case .file: .file
-            case .line(let line): .line(line)
-            case .index(let index): .index(index)
-            }
         }
     }
 }

@@ -23,16 +23,6 @@ public struct DatasetFileError: Error, Equatable, CustomStringConvertible {
         self.problem = problem
     }
 
-    /// The same problem as an Alpaca record's reader words it.
-    init(_ error: AlpacaFileError) {
-        let location: Location = switch error.location {
-        case .file: .file
-        case .line(let line): .line(line)
-        case .index(let index): .index(index)
-        }
-        self.init(file: error.file, location: location, key: error.key, problem: error.problem)
-    }
-
     public var description: String {
         let place: String
         switch location {

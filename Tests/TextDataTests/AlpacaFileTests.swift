@@ -13,11 +13,11 @@ struct AlpacaFileTests {
             instruction: "Quote \"this\" \\ and\ttab", input: "line one\nline two", output: "naïve café — ✓ 🙂\r\nend"),
     ]
 
-    func parse(_ text: String, format: AlpacaFile.Format? = nil) throws(AlpacaFileError) -> [InstructionRecord] {
+    func parse(_ text: String, format: AlpacaFile.Format? = nil) throws(DatasetFileError) -> [InstructionRecord] {
         try AlpacaFile.parse(Data(text.utf8), file: "data", format: format)
     }
 
-    func error(_ text: String) -> AlpacaFileError? {
+    func error(_ text: String) -> DatasetFileError? {
         do {
             _ = try parse(text)
             return nil
@@ -121,11 +121,11 @@ struct AlpacaFileTests {
 
     @Test("A missing file or bytes that are not UTF-8 JSON are errors, not crashes")
     func unreadable() {
-        #expect(throws: AlpacaFileError.self) { try AlpacaFile.read(URL(filePath: "/nonexistent/alpaca.json")) }
-        #expect(throws: AlpacaFileError.self) {
+        #expect(throws: DatasetFileError.self) { try AlpacaFile.read(URL(filePath: "/nonexistent/alpaca.json")) }
+        #expect(throws: DatasetFileError.self) {
             try AlpacaFile.parse(Data([0x7B, 0xFF, 0xFE, 0x7D, 0x0A]), file: "bytes")
         }
-        #expect(throws: AlpacaFileError.self) { try AlpacaFile.parse(Data([0x5B, 0xFF, 0x5D]), file: "bytes") }
+        #expect(throws: DatasetFileError.self) { try AlpacaFile.parse(Data([0x5B, 0xFF, 0x5D]), file: "bytes") }
     }
 
     @Test("Imported records split into disjoint training and held-out parts; copies stay together")
