@@ -1,20 +1,17 @@
 import Foundation
 import JSON
 
-/// Instruction data in Alpaca's layout, read and written.
+/// Instruction data in Alpaca's layout: one record's fields checked, and records written.
 ///
-/// Reads the two layouts people keep Alpaca-style data in:
-/// - JSON: an array of objects, as `alpaca_data.json` is: `[{"instruction": …, "input": …, "output": …}, …]`;
-/// - JSON Lines: one such object per line (blank lines are skipped).
-/// `instruction` and `output` are required non-empty strings; `input` may be missing, `null` or `""`;
-/// other keys are ignored. Anything else is an `DatasetFileError` naming the file, the line (JSON Lines) or
-/// the item's index (JSON array, counted from 0 as `data[i]` in Python) and the key — never a crash.
+/// `DatasetFile` reads Alpaca files (a JSON array, as `alpaca_data.json` is, or JSON Lines) as it reads
+/// the other layouts; each Alpaca object goes through `record(from:)`: `instruction` and `output` are
+/// required non-empty strings; `input` may be missing, `null` or `""`; other keys are ignored.
 ///
 /// Writes the `{"prompt", "response"}` JSON Lines that the fine-tuning loader reads
 /// (`Training.InstructionData.load`), with Lit-GPT's Alpaca template already applied, and Alpaca JSON Lines.
 ///
 /// ```swift
-/// let records = try AlpacaFile.read(URL(filePath: "alpaca_data.json"))
+/// try AlpacaFile.write(records, format: .jsonLines, to: URL(filePath: "alpaca.jsonl"))
 /// try AlpacaFile.writeTraining(records, to: URL(filePath: "train.jsonl"))
 /// ```
 public enum AlpacaFile {
@@ -33,79 +30,10 @@ public enum AlpacaFile {
         }
     }
 
-    /// The records of an Alpaca JSON or JSON Lines file (the layout is detected from the content).
-    public static func read(_ url: URL) throws(DatasetFileError) -> [InstructionRecord] {
-        let bytes: Data
-        do {
-            bytes = try Data(contentsOf: url)
-        } catch {
-            throw DatasetFileError(file: url.path, problem: "cannot be read (\(error.localizedDescription))")
-        }
-        return try parse(bytes, file: url.path)
-    }
-
-    /// The records in `bytes`; `file` names the source in errors. `format` nil: detect it.
-    public static func parse(_ bytes: Data, file: String, format: Format? = nil) throws(DatasetFileError)
-        -> [InstructionRecord]
-    {
-        var bytes = bytes
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }  // a UTF-8 byte-order mark
-        let records: [InstructionRecord]
-        switch format ?? Format.detect(bytes) {
-        case .json: records = try parseArray(bytes, file: file)
-        case .jsonLines: records = try parseLines(bytes, file: file)
-        }
-        guard !records.isEmpty else {
-            throw DatasetFileError(file: file, problem: "holds no records; expected objects with \"instruction\" and \"output\"")
-        }
-        return records
-    }
-
-    static func parseArray(_ bytes: Data, file: String) throws(DatasetFileError) -> [InstructionRecord] {
-        let (value, syntaxError) = JSONValue.parse(Data(bytes))
-        guard let value else {
-            throw DatasetFileError(
-                file: file, problem: "is not valid JSON" + (syntaxError.map { ": \($0)" } ?? ""))
-        }
-        guard case .array(let items) = value else {
-            throw DatasetFileError(
-                file: file,
-                problem: "is \(value.kind), expected an array of objects (or JSON Lines: one object per line)")
-        }
-        var records: [InstructionRecord] = []
-        records.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            records.append(try record(from: item, file: file, location: .index(index)))
-        }
-        return records
-    }
-
-    static func parseLines(_ bytes: Data, file: String) throws(DatasetFileError) -> [InstructionRecord] {
-        var records: [InstructionRecord] = []
-        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        for (offset, line) in lines.enumerated() {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let location = DatasetFileError.Location.line(offset + 1)
-            let (value, syntaxError) = JSONValue.parse(Data(line))
-            guard let value else {
-                throw DatasetFileError(
-                    file: file, location: location,
-                    problem: "is not valid JSON" + (syntaxError.map { ": \($0)" } ?? "")
-                        + "; JSON Lines hold one complete object per line")
-            }
-            records.append(try record(from: value, file: file, location: location))
-        }
-        return records
-    }
-
-    static func record(from value: JSONValue, file: String, location: DatasetFileError.Location)
+    /// The record of one Alpaca object of a dataset file (`DatasetFile` reads the file).
+    static func record(from object: [String: JSONValue], file: String, location: DatasetFileError.Location)
         throws(DatasetFileError) -> InstructionRecord
     {
-        guard case .object(let object) = value else {
-            throw DatasetFileError(
-                file: file, location: location,
-                problem: "is \(value.kind), expected an object with \"instruction\", \"input\" and \"output\"")
-        }
         func string(_ key: String, required: Bool) throws(DatasetFileError) -> String {
             switch object[key] {
             case .string(let text):

@@ -110,7 +110,7 @@ public struct DatasetFile: Sendable {
         {
             switch format {
             case .alpaca:
-                return .instruction(try AlpacaFile.record(from: .object(object), file: file, location: location))
+                return .instruction(try AlpacaFile.record(from: object, file: file, location: location))
             case .promptCompletion:
                 return try completion(object, at: location)
             case .chat:

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TextData
 
-@Suite("Alpaca JSON and JSON Lines: import, export, errors")
+@Suite("Alpaca JSON and JSON Lines: export, and read back as dataset files with errors naming line and key")
 struct AlpacaFileTests {
     static let records = [
         InstructionRecord(instruction: "Who founded Belmora?", output: "Edwin Marsh"),
@@ -13,8 +13,13 @@ struct AlpacaFileTests {
             instruction: "Quote \"this\" \\ and\ttab", input: "line one\nline two", output: "naïve café — ✓ 🙂\r\nend"),
     ]
 
-    func parse(_ text: String, format: AlpacaFile.Format? = nil) throws(DatasetFileError) -> [InstructionRecord] {
-        try AlpacaFile.parse(Data(text.utf8), file: "data", format: format)
+    /// An Alpaca file's records as `DatasetFile` reads them.
+    static func instructions(_ file: DatasetFile) -> [InstructionRecord] {
+        file.records.compactMap { if case .instruction(let record) = $0 { record } else { nil } }
+    }
+
+    func parse(_ text: String) throws(DatasetFileError) -> [InstructionRecord] {
+        Self.instructions(try DatasetFile.parse(Data(text.utf8), file: "data"))
     }
 
     func error(_ text: String) -> DatasetFileError? {
@@ -46,7 +51,7 @@ struct AlpacaFileTests {
         for format in AlpacaFile.Format.allCases {
             let url = directory.appending(path: "data.\(format.rawValue)")
             try AlpacaFile.write(Self.records, format: format, to: url)
-            #expect(try AlpacaFile.read(url) == Self.records)
+            #expect(Self.instructions(try DatasetFile.read(url)) == Self.records)
         }
     }
 
@@ -94,14 +99,14 @@ struct AlpacaFileTests {
 
         let notObject = error("\(good)\n[1, 2]")
         #expect(notObject?.location == .line(2))
-        #expect(notObject?.description == "data:2: is an array, expected an object with \"instruction\", \"input\" and \"output\"")
+        #expect(notObject?.description.hasPrefix("data:2: is an array, expected an object") == true)
     }
 
     @Test("JSON array errors name the item's index (from 0) and the key")
     func arrayErrors() {
-        let missing = error("[{\"instruction\": \"a\", \"output\": \"b\"}, {\"output\": \"b\"}]")
-        #expect(missing?.location == .index(1) && missing?.key == "instruction")
-        #expect(missing?.description == "data: item [1]: \"instruction\" is missing (found keys \"output\")")
+        let missing = error("[{\"instruction\": \"a\", \"output\": \"b\"}, {\"instruction\": \"c\"}]")
+        #expect(missing?.location == .index(1) && missing?.key == "output")
+        #expect(missing?.description == "data: item [1]: \"output\" is missing (found keys \"instruction\")")
 
         let mistyped = error("[{\"instruction\": [\"a\"], \"output\": \"b\"}]")
         #expect(mistyped?.location == .index(0) && mistyped?.key == "instruction")
@@ -113,19 +118,15 @@ struct AlpacaFileTests {
         let broken = error("[{\"instruction\": \"a\", \"output\": \"b\"},")
         #expect(broken?.location == .file && broken?.description.hasPrefix("data: is not valid JSON") == true)
 
-        let object = try? parse("{\"instruction\": \"a\", \"output\": \"b\"}", format: .json)
-        #expect(object == nil)
         #expect(error("[]")?.description.hasPrefix("data: holds no records") == true)
         #expect(error("")?.description.hasPrefix("data: holds no records") == true)
     }
 
     @Test("A missing file or bytes that are not UTF-8 JSON are errors, not crashes")
     func unreadable() {
-        #expect(throws: DatasetFileError.self) { try AlpacaFile.read(URL(filePath: "/nonexistent/alpaca.json")) }
-        #expect(throws: DatasetFileError.self) {
-            try AlpacaFile.parse(Data([0x7B, 0xFF, 0xFE, 0x7D, 0x0A]), file: "bytes")
-        }
-        #expect(throws: DatasetFileError.self) { try AlpacaFile.parse(Data([0x5B, 0xFF, 0x5D]), file: "bytes") }
+        #expect(throws: DatasetFileError.self) { try DatasetFile.read(URL(filePath: "/nonexistent/alpaca.json")) }
+        #expect(throws: DatasetFileError.self) { try DatasetFile.parse(Data([0x7B, 0xFF, 0xFE, 0x7D, 0x0A]), file: "bytes") }
+        #expect(throws: DatasetFileError.self) { try DatasetFile.parse(Data([0x5B, 0xFF, 0x5D]), file: "bytes") }
     }
 
     @Test("Imported records split into disjoint training and held-out parts; copies stay together")
