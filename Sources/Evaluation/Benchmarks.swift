@@ -10,21 +10,26 @@ public struct TaskResult: Codable, Sendable, Equatable {
     public var metrics: [String: TaskScore]
     /// The main score over subsets of the items ("k=5", "rare").
     public var breakdown: [String: TaskScore]
+    /// The main score's chance level on these items (`ChanceLevel`); nil for scores that have none
+    /// (a held-out loss).
+    public var chance: Double?
 
-    public init(score: TaskScore, metrics: [String: TaskScore] = [:], breakdown: [String: TaskScore] = [:]) {
+    public init(score: TaskScore, metrics: [String: TaskScore] = [:], breakdown: [String: TaskScore] = [:], chance: Double? = nil) {
         self.score = score
         self.metrics = metrics
         self.breakdown = breakdown
+        self.chance = chance
     }
 
-    enum CodingKeys: String, CodingKey { case score, stderr, n, metrics, breakdown }
+    enum CodingKeys: String, CodingKey { case score, stderr, n, chance, metrics, breakdown }
 
-    /// {"score": …, "stderr": …, "n": …}, plus "metrics" and "breakdown" when there are any.
+    /// {"score": …, "stderr": …, "n": …}, plus "chance", "metrics" and "breakdown" when there are any.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(score.score, forKey: .score)
         try c.encode(score.stderr, forKey: .stderr)
         try c.encode(score.n, forKey: .n)
+        try c.encodeIfPresent(chance, forKey: .chance)
         if !metrics.isEmpty { try c.encode(metrics, forKey: .metrics) }
         if !breakdown.isEmpty { try c.encode(breakdown, forKey: .breakdown) }
     }
@@ -35,6 +40,7 @@ public struct TaskResult: Codable, Sendable, Equatable {
                           n: try c.decode(Int.self, forKey: .n))
         metrics = try c.decodeIfPresent([String: TaskScore].self, forKey: .metrics) ?? [:]
         breakdown = try c.decodeIfPresent([String: TaskScore].self, forKey: .breakdown) ?? [:]
+        chance = try c.decodeIfPresent(Double.self, forKey: .chance)
     }
 }
 
@@ -82,13 +88,14 @@ public enum Benchmarks {
                        seconds: Date().timeIntervalSince(started))
     }
 
-    /// A task's metrics from the log-likelihoods of its requests.
+    /// A task's metrics from the log-likelihoods of its requests, with the items' chance level.
     public static func score(
         _ task: BenchmarkTask, items: TaskItems, logLikelihood: (LogLikelihoodRequest) -> LogLikelihood
     ) -> TaskResult {
+        let chance = ChanceLevel.of(task, items: items)
         switch items {
         case .greedy(let items):
-            return TaskResult(score: TaskScore(itemScores: items.map { logLikelihood($0.request).isGreedy ? 1 : 0 }))
+            return TaskResult(score: TaskScore(itemScores: items.map { logLikelihood($0.request).isGreedy ? 1 : 0 }), chance: chance)
         case .choices(let items):
             var main: [Double] = []
             var metrics: [String: [Double]] = [:]
@@ -115,7 +122,7 @@ public enum Benchmarks {
             }
             return TaskResult(score: TaskScore(itemScores: main),
                               metrics: metrics.mapValues(TaskScore.init(itemScores:)),
-                              breakdown: groups.mapValues(TaskScore.init(itemScores:)))
+                              breakdown: groups.mapValues(TaskScore.init(itemScores:)), chance: chance)
         }
     }
 }

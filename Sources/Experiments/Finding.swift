@@ -82,6 +82,8 @@ public enum FindingMetric {
         "eval_seconds": MetricName.evalSeconds.rawValue,
         "run_seconds": runSeconds,
         "suite": suite,
+        "normalized_average": MetricName.normalizedAverage.rawValue,
+        "forgetting": MetricName.forgetting.rawValue,
         "trainable": trainable,
         "final_loss": MetricName.finalLoss.rawValue,
         "tokens_per_second": MetricName.tokensPerSecond.rawValue,

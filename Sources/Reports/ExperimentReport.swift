@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// Renders an experiment's results as a Markdown report with SVG charts, in the manner of the article's
 /// tables: a configuration block, the metric pivoted over the first two axes, one row of scores per
 /// configuration, the failed runs, and the charts.
@@ -13,6 +15,7 @@ public enum ExperimentReport {
         markdown += configurationSection(input, grid)
         markdown += pivotSection(input, grid)
         markdown += scoresSection(input, grid)
+        markdown += forgettingSection(input, grid)
         markdown += failedRunsSection(input, grid)
 
         let charts = ReportCharts(input: input, grid: grid)
@@ -91,6 +94,8 @@ public enum ExperimentReport {
             return summary.mean == best ? "**\(text)**" : text
         }
 
+        let baselines = BaseRows.used(input.baselines, by: input.runs).filter { $0.metrics[input.metric] != nil }
+        let baseCell = { (baseline: ReportBaseline) in BaseRows.cell(input.metric, of: baseline) }
         var text = "## \(input.metric)"
         switch grid.axes.count {
         case 0: break
@@ -98,15 +103,22 @@ public enum ExperimentReport {
         default: text += " by \(grid.axes[0]) and \(grid.axes[1])"
         }
         text += "\n\nMean ± sample standard deviation over seeds (number of done runs); "
-        text += "\(input.higherIsBetter ? "higher" : "lower") is better, the best in bold.\n\n"
+        text += "\(input.higherIsBetter ? "higher" : "lower") is better, the best in bold"
+        text += baselines.isEmpty ? ".\n\n" : "; the first row is the base model before fine-tuning, with the same evaluation settings.\n\n"
 
         switch grid.axes.count {
-        case 0:
+        case 0 where baselines.isEmpty:
             var table = MarkdownTable(headers: [input.metric], alignments: [.right])
             table.append([cell([])])
             text += table.render() + "\n"
+        case 0:
+            var table = MarkdownTable(headers: ["model", input.metric], alignments: [.left, .right])
+            for baseline in baselines { table.append([baseline.label, baseCell(baseline)]) }
+            table.append(["fine-tuned", cell([])])
+            text += table.render() + "\n"
         case 1:
             var table = MarkdownTable(headers: [grid.axes[0], input.metric], alignments: [.left, .right])
+            for baseline in baselines { table.append([baseline.label, baseCell(baseline)]) }
             for value in grid.values[0] { table.append([display(value), cell([value])]) }
             text += table.render() + "\n"
         default:
@@ -125,6 +137,7 @@ public enum ExperimentReport {
                 var table = MarkdownTable(
                     headers: ["\(grid.axes[0]) ↓ \(grid.axes[1]) →"] + columns.map(display),
                     alignments: [.left] + Array(repeating: .right, count: columns.count))
+                for baseline in baselines { table.append([baseline.label] + columns.map { _ in baseCell(baseline) }) }
                 for row in grid.values[0] {
                     table.append([display(row)] + columns.map { cell([row, $0] + rest) })
                 }
@@ -137,24 +150,37 @@ public enum ExperimentReport {
     static func scoresSection(_ input: ExperimentReportInput, _ grid: ConfigurationGrid) -> String {
         let done = input.runs.filter { $0.status == "done" }
         func present(_ metric: String) -> Bool { done.contains { $0.metrics[metric] != nil } }
-        var scoreColumns = ScoreColumns.scores.filter { present($0.metric) }
-        let known = Set((ScoreColumns.scores + ScoreColumns.resources).map(\.metric))
+        var scoreColumns = (ScoreColumns.suite + ScoreColumns.scores).filter { present($0.metric) }
+        let known = Set((ScoreColumns.suite + ScoreColumns.scores + ScoreColumns.resources).map(\.metric))
         if !known.contains(input.metric) && present(input.metric) {
             scoreColumns.append((input.metric, input.metric))
         }
         let resourceColumns = ScoreColumns.resources.filter { present($0.metric) }
         let showsParameters = input.runs.contains { $0.trainableParameters != nil }
+        let baselines = BaseRows.used(input.baselines, by: input.runs)
+        // A grid without axes still needs a first column for the base row's name.
+        let labelColumns = grid.axes.isEmpty && !baselines.isEmpty ? ["model"] : grid.axes
 
-        var headers = grid.axes + ["seeds"]
+        var headers = labelColumns + ["seeds"]
         headers += scoreColumns.map(\.title) + resourceColumns.map(\.title)
         if showsParameters { headers.append("trainable parameters") }
         var table = MarkdownTable(
             headers: headers,
-            alignments: grid.axes.map { _ in .left } + Array(repeating: .right, count: headers.count - grid.axes.count))
+            alignments: labelColumns.map { _ in .left } + Array(repeating: .right, count: headers.count - labelColumns.count))
+
+        let blanks = Array(repeating: "", count: max(labelColumns.count - 1, 0))
+        let trailing = Array(repeating: "", count: resourceColumns.count + (showsParameters ? 1 : 0))
+        for baseline in baselines {
+            table.append([baseline.label] + blanks + ["—"]
+                + scoreColumns.map { $0.metric == MetricName.forgetting.rawValue ? "" : BaseRows.cell($0.metric, of: baseline) } + trailing)
+        }
+        if !baselines.isEmpty {
+            table.append(["chance"] + blanks + [""] + scoreColumns.map { BaseRows.chanceCell($0.metric, in: baselines) } + trailing)
+        }
 
         var footnoteNeeded = false
         for configuration in grid.configurations {
-            var row = configuration.values.map(display)
+            var row = grid.axes.isEmpty && !baselines.isEmpty ? ["fine-tuned"] : configuration.values.map(display)
             row.append("\(configuration.doneRuns.count)")
             for column in scoreColumns {
                 guard let summary = configuration.summary(column.metric) else { row.append("—"); continue }
@@ -180,7 +206,46 @@ public enum ExperimentReport {
         text += "One row per configuration over its done runs (seeds): scores are mean ± sample standard deviation, "
         text += "memory and time the mean"
         text += footnoteNeeded ? "; for a single run, the benchmark's standard error over its items (se).\n\n" : ".\n\n"
+        if !baselines.isEmpty {
+            text += "The first row is the base model before fine-tuning, scored with the runs' own evaluation settings; "
+            text += "the chance row is each benchmark's expected score under a uniform random choice among its items' answers "
+            text += "(0 for arithmetic). The normalised average is the mean over benchmarks of (score − chance) / (1 − chance); "
+            text += "forgetting is the base model's normalised average minus the run's (positive: fine-tuning lost ground); "
+            text += "the benchmark average is the plain mean of the scores.\n\n"
+        }
         return text + table.render() + "\n"
+    }
+
+    /// Base − fine-tuned per benchmark for each configuration (mean over its done runs, each against its
+    /// own base evaluation), and the same for the normalised average; only when there are base evaluations.
+    static func forgettingSection(_ input: ExperimentReportInput, _ grid: ConfigurationGrid) -> String {
+        let done = input.runs.filter { $0.status == "done" }
+        let tasks = BenchmarkTask.allCases.filter { task in done.contains { $0.metrics[MetricName.forgetting(of: task)] != nil } }
+        guard !tasks.isEmpty else { return "" }
+        let columns = [(MetricName.forgetting.rawValue, "normalised average")]
+            + tasks.map { (MetricName.forgetting(of: $0), $0.articleName) }
+        let labelColumns = grid.axes.isEmpty ? ["model"] : grid.axes
+        var table = MarkdownTable(
+            headers: labelColumns + ["seeds"] + columns.map(\.1),
+            alignments: labelColumns.map { _ in .left } + Array(repeating: .right, count: columns.count + 1))
+        for configuration in grid.configurations {
+            var row = grid.axes.isEmpty ? ["fine-tuned"] : configuration.values.map(display)
+            row.append("\(configuration.doneRuns.count)")
+            for (metric, _) in columns {
+                row.append(configuration.summary(metric).map { signed($0.mean) } ?? "—")
+            }
+            table.append(row)
+        }
+        var text = "## Forgetting\n\n"
+        text += "The base model's score minus the fine-tuned one, per benchmark, mean over seeds (each run against the base "
+        text += "model scored with its own evaluation settings): positive is lost by fine-tuning, negative gained. The first "
+        text += "column is the same for the normalised average.\n\n"
+        return text + table.render() + "\n"
+    }
+
+    /// A score difference with its sign: +0.012, −0.034.
+    static func signed(_ value: Double) -> String {
+        (value < 0 ? "−" : "+") + NumberFormatting.fixed(abs(value), decimals: 3)
     }
 
     static func failedRunsSection(_ input: ExperimentReportInput, _ grid: ConfigurationGrid) -> String {

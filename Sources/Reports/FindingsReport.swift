@@ -27,10 +27,12 @@ public struct FindingSection: Sendable {
     public var verdict: String
     public var arms: [ArmRuns]
     public var expectations: [ExpectationRow]
+    /// The base model's evaluations the arms' runs compare with: the score table's first rows.
+    public var baselines: [ReportBaseline]
 
     public init(
         id: String, title: String, claim: String, article: String, setting: String?, experiment: String,
-        sourcePath: String, verdict: String, arms: [ArmRuns], expectations: [ExpectationRow]
+        sourcePath: String, verdict: String, arms: [ArmRuns], expectations: [ExpectationRow], baselines: [ReportBaseline] = []
     ) {
         self.id = id
         self.title = title
@@ -42,20 +44,22 @@ public struct FindingSection: Sendable {
         self.verdict = verdict
         self.arms = arms
         self.expectations = expectations
+        self.baselines = baselines
     }
 }
 
-/// An arm's done runs, each as metric → value, and its effect sizes against the finding's first arm.
+/// An arm's done runs, each as metric → value, and each metric's 95% interval half-width over them.
 public struct ArmRuns: Sendable {
     public var name: String
     public var runs: [[String: Double]]
-    /// Metric → Cohen's d of this arm against the first arm (nil entries: not computable).
-    public var effects: [String: Double]
+    /// Metric → the half-width of the 95% Student t interval of the mean over the runs,
+    /// t(0.975, n − 1) · s / √n; absent below two runs.
+    public var halfWidths: [String: Double]
 
-    public init(name: String, runs: [[String: Double]], effects: [String: Double] = [:]) {
+    public init(name: String, runs: [[String: Double]], halfWidths: [String: Double] = [:]) {
         self.name = name
         self.runs = runs
-        self.effects = effects
+        self.halfWidths = halfWidths
     }
 }
 
@@ -103,14 +107,15 @@ public struct SuiteTotals: Sendable {
 }
 
 /// results/FINDINGS.md: a verdict table, the suite's totals, then one section per finding with the
-/// article's claim and numbers, our arms' results (mean ± std over seeds, Cohen's d against the first
-/// arm), each expectation with the values it compared, and a chart of the benchmark scores by arm.
+/// article's claim beside ours, the base model and our arms' scores (mean ± 95% interval over seeds),
+/// their resources, each test with its values and margin, and a chart of the benchmark scores by arm.
 public enum FindingsReport {
     public static let chartDirectory = "findings"
 
-    /// The metrics of an arm table, with their row titles.
-    static let rows: [(metric: String, title: String)] = [
-        ("suite", "benchmark average")] + ScoreColumns.scores + [
+    /// The score table's columns: the suite's averages and forgetting, the benchmarks, the held-out loss.
+    static let scoreColumns: [(metric: String, title: String)] = ScoreColumns.suite + ScoreColumns.scores
+    /// The resource table's columns.
+    static let resourceColumns: [(metric: String, title: String)] = [
         (MetricName.peakMemoryBytes.rawValue, "peak memory (ledger)"),
         (MetricName.peakRSSBytes.rawValue, "peak RSS (process)"),
         (MetricName.wallSeconds.rawValue, "training time"),
@@ -122,9 +127,15 @@ public enum FindingsReport {
         md += "Rendered by `sweep report` from `\(input.database)`; `make reproduce` trains every run (experiments/f1…f9) "
         md += "and renders this file. The article's score tables are images, so verdicts compare directions and ratios, "
         md += "each decided by the tests declared in the finding's experiment file before its runs were trained. "
-        md += "Scores are the mean ± sample std over seeds; **d** is an arm's difference from the table's first arm in "
-        md += "units of the pooled seed std (Cohen's d). The benchmark average is the mean of the six benchmark scores "
-        md += "of a run, as lm-evaluation-harness tables average them. A difference test reads Welch's interval of "
+        md += "An arm's cell is the mean over its seeds ± the half-width of the 95% Student t interval of that mean. "
+        md += "The first row, *base*, is the base model before fine-tuning, scored with the arms' own evaluation settings; "
+        md += "the *chance* row is each benchmark's expected score under a uniform random choice among its items' answers "
+        md += "(0 for arithmetic). The benchmark average is the mean of the six benchmark scores of a run, as "
+        md += "lm-evaluation-harness tables average them; the normalised average is the mean over benchmarks of "
+        md += "(score − chance) / (1 − chance), so that no benchmark dominates by its range; forgetting is the base "
+        md += "model's normalised average minus the run's (positive: fine-tuning lost ground; per benchmark in the "
+        md += "experiment's report). The findings' tests were fixed before these averages existed and read what they "
+        md += "name. A difference test reads Welch's interval of "
         md += "mean(first) − mean(second) over seeds: a direction holds when the 95% interval excludes 0 on its side and "
         md += "fails when it excludes 0 on the other; an equivalence holds by two one-sided tests at its declared margin "
         md += "(the 90% interval inside ±margin) and fails when the 95% interval lies beyond it; otherwise the test is "
@@ -145,12 +156,12 @@ public enum FindingsReport {
         var files: [(name: String, contents: String)] = []
         for finding in input.findings {
             md += "## \(finding.id) — \(finding.title): \(finding.verdict)\n\n"
-            md += "- **The article:** \(finding.claim) (\(finding.article))\n"
+            md += claimTable(finding).render() + "\n"
             if let setting = finding.setting { md += "- **Our setting differs:** \(setting)\n" }
             md += "- **Experiment:** [\(finding.sourcePath)](../\(finding.sourcePath)); every run and chart in "
-            md += "[\(finding.experiment).md](\(finding.experiment).md)\n"
-            md += "- **Reading:** \(reading(finding))\n\n"
-            md += armTable(finding).render() + "\n"
+            md += "[\(finding.experiment).md](\(finding.experiment).md)\n\n"
+            md += scoreTable(finding).render() + "\n"
+            if let resources = resourceTable(finding) { md += resources.render() + "\n" }
             md += expectationTable(finding).render() + "\n"
             if let chart = scoreChart(finding) {
                 let name = "\(Escaping.fileName(finding.id.lowercased()))-scores.svg"
@@ -194,31 +205,59 @@ public enum FindingsReport {
         return parts.joined(separator: " ")
     }
 
-    static func armTable(_ finding: FindingSection) -> MarkdownTable {
+    /// The article's claim and numbers beside our verdict and what it rests on.
+    static func claimTable(_ finding: FindingSection) -> MarkdownTable {
+        var table = MarkdownTable(headers: ["the article", "ours"])
+        table.append(["\(finding.claim) (\(finding.article))", "**\(finding.verdict)**: \(reading(finding))"])
+        return table
+    }
+
+    /// An arm's cell: the mean over its runs ± the 95% half-width; a dash without runs.
+    static func armCell(_ arm: ArmRuns, _ metric: String) -> String? {
+        guard let summary = Summary(arm.runs.compactMap { $0[metric] }) else { return nil }
+        if metric == "trainable-parameters" { return NumberFormatting.grouped(Int(summary.mean)) }
+        return MetricFormat(metric: metric).format(summary.mean, plusMinus: summary.n > 1 ? arm.halfWidths[metric] : nil)
+    }
+
+    /// One row per base evaluation, the chance levels, then one per arm; a column per score any of them has.
+    static func scoreTable(_ finding: FindingSection) -> MarkdownTable {
+        let columns = scoreColumns.filter { column in
+            finding.arms.contains { armCell($0, column.metric) != nil }
+                || finding.baselines.contains { $0.metrics[column.metric] != nil }
+        }
         var table = MarkdownTable(
-            headers: ["metric"] + finding.arms.map { "\($0.name) (\($0.runs.count) run\($0.runs.count == 1 ? "" : "s"))" },
-            alignments: [.left] + finding.arms.map { _ in .right })
-        for (metric, title) in rows {
-            let cells = finding.arms.map { arm -> String in
-                guard let summary = Summary(arm.runs.compactMap { $0[metric] }) else { return "—" }
-                var cell = metric == "trainable-parameters"
-                    ? NumberFormatting.grouped(Int(summary.mean)) : MetricFormat(metric: metric).format(summary)
-                if let d = arm.effects[metric] { cell += " (d \(d >= 0 ? "+" : "−")\(NumberFormatting.fixed(abs(d), decimals: 1)))" }
-                return cell
-            }
-            guard cells.contains(where: { $0 != "—" }) else { continue }
-            table.append([title] + cells)
+            headers: ["arm", "runs"] + columns.map(\.title), alignments: [.left] + Array(repeating: .right, count: columns.count + 1))
+        for baseline in finding.baselines {
+            table.append([baseline.label, "—"]
+                + columns.map { $0.metric == MetricName.forgetting.rawValue ? "" : BaseRows.cell($0.metric, of: baseline) })
+        }
+        if !finding.baselines.isEmpty {
+            table.append(["chance", ""] + columns.map { BaseRows.chanceCell($0.metric, in: finding.baselines) })
+        }
+        for arm in finding.arms {
+            table.append([arm.name, "\(arm.runs.count)"] + columns.map { armCell(arm, $0.metric) ?? "—" })
         }
         return table
     }
 
+    /// One row per arm with its memory, time and trainable parameters; nil when no arm has any.
+    static func resourceTable(_ finding: FindingSection) -> MarkdownTable? {
+        let columns = resourceColumns.filter { column in finding.arms.contains { armCell($0, column.metric) != nil } }
+        guard !columns.isEmpty else { return nil }
+        var table = MarkdownTable(
+            headers: ["arm"] + columns.map(\.title), alignments: [.left] + Array(repeating: .right, count: columns.count))
+        for arm in finding.arms { table.append([arm.name] + columns.map { armCell(arm, $0.metric) ?? "—" }) }
+        return table
+    }
+
     static func expectationTable(_ finding: FindingSection) -> MarkdownTable {
-        var table = MarkdownTable(headers: ["test", "declared as", "ours", "holds"])
+        var table = MarkdownTable(headers: ["test", "declared as", "ours", "margin", "holds"])
         for row in finding.expectations {
             let ours: String
+            var margin = "—"
             if let left = row.left, let interval = row.interval {
                 ours = "\(signed(left)), interval \(signed(interval.lowerBound)) … \(signed(interval.upperBound))"
-                    + (row.right.map { $0 == 0 ? "" : "; margin ±\(number($0))" } ?? "")
+                if let right = row.right, right != 0 { margin = "±\(number(right))" } else { margin = "0 (direction)" }
             } else if let left = row.left, let right = row.right {
                 // Sides that differ only beyond four digits get seven, so the verdict can be read off.
                 let digits = number(left) == number(right) && left != right ? 7 : 4
@@ -232,7 +271,7 @@ public enum FindingsReport {
             case .inconclusive: "inconclusive"
             case nil: "not evaluated"
             }
-            table.append([row.what, "`\(row.test)`", ours, result])
+            table.append([row.what, "`\(row.test)`", ours, margin, result])
         }
         return table
     }

@@ -30,12 +30,17 @@ enum MetricFormat {
 
     /// "mean ± std", or the mean alone for one run.
     func format(_ summary: Summary) -> String {
-        guard let std = summary.std else { return format(summary.mean) }
+        format(summary.mean, plusMinus: summary.std)
+    }
+
+    /// "mean ± spread" (a std, or an interval's half-width), or the mean alone without one.
+    func format(_ mean: Double, plusMinus spread: Double?) -> String {
+        guard let spread else { return format(mean) }
         switch self {
         case .score:
-            return NumberFormatting.fixed(summary.mean, decimals: 3) + " ± " + NumberFormatting.fixed(std, decimals: 3)
-        case .bytes: return NumberFormatting.megabytes(summary.mean, plusMinus: std)
-        case .seconds: return NumberFormatting.duration(summary.mean, plusMinus: std)
+            return NumberFormatting.fixed(mean, decimals: 3) + " ± " + NumberFormatting.fixed(spread, decimals: 3)
+        case .bytes: return NumberFormatting.megabytes(mean, plusMinus: spread)
+        case .seconds: return NumberFormatting.duration(mean, plusMinus: spread)
         }
     }
 
@@ -54,6 +59,15 @@ enum ScoreColumns {
     /// Benchmark and loss columns: shown as mean ± std over seeds.
     static let scores: [(metric: String, title: String)] =
         BenchmarkTask.allCases.map { ($0.rawValue, $0.articleName) } + [(MetricName.heldoutLoss.rawValue, "held-out loss")]
+    /// Computed from the benchmark scores (and, for the first two, the base evaluation), shown before them
+    /// when the runs have them: the normalised average, its forgetting from the base model, the raw average.
+    static let suite: [(metric: String, title: String)] = [
+        (MetricName.normalizedAverage.rawValue, "normalised average"),
+        (MetricName.forgetting.rawValue, "forgetting"),
+        (rawAverage, "benchmark average"),
+    ]
+    /// The key of the raw mean of a run's benchmark scores (the findings' `suite`).
+    static let rawAverage = "suite"
     /// Resource columns: shown as the mean over seeds.
     static let resources: [(metric: String, title: String)] = [
         (MetricName.peakMemoryBytes.rawValue, "peak memory"),

@@ -21,12 +21,15 @@ public struct ExperimentReportInput: Sendable {
     /// The knobs that do not vary, in file order, for the configuration section.
     public var fixedKnobs: [(key: String, value: String)]
     public var runs: [ReportRun]
+    /// The base model's evaluations the runs compare with (`ReportRun.baselineID`), in the order the
+    /// tables show them: each is a "base" row. Empty for a database older than base evaluations.
+    public var baselines: [ReportBaseline]
 
     public init(
         name: String, purpose: String, sourcePath: String, base: String, dataset: String,
         metric: String, higherIsBetter: Bool, axes: [String],
         axisValueOrder: [String: [String]] = [:],
-        fixedKnobs: [(key: String, value: String)], runs: [ReportRun]
+        fixedKnobs: [(key: String, value: String)], runs: [ReportRun], baselines: [ReportBaseline] = []
     ) {
         self.name = name
         self.purpose = purpose
@@ -39,6 +42,27 @@ public struct ExperimentReportInput: Sendable {
         self.axisValueOrder = axisValueOrder
         self.fixedKnobs = fixedKnobs
         self.runs = runs
+        self.baselines = baselines
+    }
+}
+
+/// The base model scored with the evaluation settings of some runs: a table's "base" row, and the
+/// chance level of each benchmark's items.
+public struct ReportBaseline: Sendable {
+    public var id: String
+    /// "base"; "base (lima)" when a table compares with more than one.
+    public var label: String
+    /// Scores by metric key, as a run's (benchmarks, "heldout-loss", and the computed
+    /// "normalized-average" and "suite").
+    public var metrics: [String: MetricValue]
+    /// Benchmark → the chance level of its items.
+    public var chance: [String: Double]
+
+    public init(id: String, label: String = "base", metrics: [String: MetricValue], chance: [String: Double]) {
+        self.id = id
+        self.label = label
+        self.metrics = metrics
+        self.chance = chance
     }
 }
 
@@ -58,11 +82,13 @@ public struct ReportRun: Sendable {
     public var curve: [(step: Int, loss: Double)]
     public var trainableParameters: Int?
     public var error: String?
+    /// The base evaluation this run compares with (`ExperimentReportInput.baselines`); nil: none.
+    public var baselineID: String?
 
     public init(
         id: String, status: String, seed: Int, axisValues: [String: String], knobs: [String: String] = [:],
         metrics: [String: MetricValue] = [:], curve: [(step: Int, loss: Double)] = [],
-        trainableParameters: Int? = nil, error: String? = nil
+        trainableParameters: Int? = nil, error: String? = nil, baselineID: String? = nil
     ) {
         self.id = id
         self.status = status
@@ -73,6 +99,7 @@ public struct ReportRun: Sendable {
         self.curve = curve
         self.trainableParameters = trainableParameters
         self.error = error
+        self.baselineID = baselineID
     }
 }
 

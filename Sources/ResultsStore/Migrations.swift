@@ -16,6 +16,10 @@ import GRDB
 /// | `curves`          | run_id, step         | loss (NULL = NaN), lr                                            |
 /// | `adapters`        | run_id               | path (the run's adapter in PEFT's format, relative to the        |
 /// |                   |                      | database's directory)                                            |
+/// | `base_evaluations`| id (16 hex)          | settings_json (the runs' evaluation settings), base_model_hash,  |
+/// |                   |                      | code_version, cpu, blas, threads, finished_at                    |
+/// | `base_metrics`    | evaluation_id, name  | value (NULL = NaN), stderr, n, chance (the items' chance level)  |
+/// | `run_base_evaluations` | run_id          | evaluation_id: the base evaluation the run's tables compare with |
 ///
 /// Times are UTC text ("2025-01-31 12:00:00.000"). Deleting a run deletes its metrics, curve and links.
 enum Migrations {
@@ -93,6 +97,36 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration(baseEvaluations) { db in
+            // A run's link is written when it is registered; its evaluation when the base model has been
+            // scored with those settings (a link to an id `base_evaluations` lacks is a pending one).
+            try db.execute(sql: """
+                CREATE TABLE base_evaluations (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    settings_json TEXT NOT NULL,
+                    base_model_hash TEXT NOT NULL,
+                    code_version TEXT NOT NULL,
+                    cpu TEXT,
+                    blas TEXT,
+                    threads INTEGER,
+                    finished_at TEXT
+                );
+                CREATE TABLE base_metrics (
+                    evaluation_id TEXT NOT NULL REFERENCES base_evaluations (id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    value REAL,
+                    stderr REAL,
+                    n INTEGER,
+                    chance REAL,
+                    PRIMARY KEY (evaluation_id, name)
+                );
+                CREATE TABLE run_base_evaluations (
+                    run_id TEXT NOT NULL PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+                    evaluation_id TEXT NOT NULL
+                );
+                CREATE INDEX run_base_evaluations_by_evaluation ON run_base_evaluations (evaluation_id);
+                """)
+        }
         return migrator
     }
 
@@ -100,4 +134,5 @@ enum Migrations {
     /// older databases lack, and reading treats a missing table as empty.
     static let first = "v1-experiments-runs-metrics-curves"
     static let keptAdapters = "v2-kept-adapters"
+    static let baseEvaluations = "v3-base-evaluations"
 }

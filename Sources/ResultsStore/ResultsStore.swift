@@ -421,7 +421,7 @@ public final class ResultsStore: Sendable {
         try read { db in try String.fetchAll(db, sql: sql) }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.write(body)
         } catch let error as ResultsStoreError {
@@ -431,7 +431,7 @@ public final class ResultsStore: Sendable {
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.read(body)
         } catch let error as ResultsStoreError {

@@ -13,8 +13,10 @@ struct Eval: ParsableCommand {
             The article's six scores on the generated world (--seed picks it; use the seed the model \
             was pretrained on): truthful-mc1, truthful-mc2 (TruthfulQA), causative (BLiMP), facts \
             (MMLU global facts, on towns kept out of the instruction sets), arith-2ds, arith-4ds. \
-            Each is a mean over fixed items with its standard error; --floor also scores a unigram \
-            model of the world's corpus on the same items, the score that needs no context.
+            Each is a mean over fixed items with its standard error, beside its chance level (the \
+            expected score of a uniform random choice among each item's answers; 0 for arithmetic); \
+            --floor also scores a unigram model of the world's corpus on the same items, the score \
+            that needs no context.
 
             The tokenizer is the model directory's tokenizer.json.
 
@@ -76,7 +78,8 @@ struct Eval: ParsableCommand {
         if json { return try printJSON(report) }
         printTable(results: results, floor: floorResults)
         if let entry = report.tasks[MetricName.heldoutLoss.rawValue] {
-            let floorCell = entry.floor.map { String(format: "  %.3f", $0.score.score) } ?? ""
+            // No chance level: a loss has none.
+            let floorCell = entry.floor.map { String(format: "          %.3f", $0.score.score) } ?? ""
             print(MetricName.heldoutLoss.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)
                   + String(format: "%.3f ± %.3f", entry.result.score.score, entry.result.score.stderr).padding(toLength: 16, withPad: " ", startingAt: 0)
                   + String(format: "%5d", entry.result.score.n) + floorCell)
@@ -88,22 +91,23 @@ struct Eval: ParsableCommand {
         var set: InstructionSet.Builtin? { InstructionSet.Builtin(rawValue: rawValue) }
     }
 
-    /// task, score ± stderr, n, floor; metrics and breakdowns indented below their task.
+    /// task, score ± stderr, n, chance, floor; metrics and breakdowns indented below their task.
     func printTable(results: Benchmarks.Results, floor: Benchmarks.Results?) {
         func cell(_ score: TaskScore) -> String {
             String(format: "%.3f ± %.3f", score.score, score.stderr)
         }
-        func line(_ name: String, _ score: TaskScore, floor: TaskScore?) {
+        func line(_ name: String, _ score: TaskScore, chance: Double? = nil, floor: TaskScore?) {
+            let chanceCell = chance.map { String(format: "%6.3f", $0) } ?? String(repeating: " ", count: 6)
             let floorCell = floor.map { String(format: "%.3f", $0.score) } ?? ""
             print(name.padding(toLength: 22, withPad: " ", startingAt: 0) + cell(score).padding(toLength: 16, withPad: " ", startingAt: 0)
-                  + String(format: "%5d", score.n) + "  " + floorCell)
+                  + String(format: "%5d", score.n) + "  " + chanceCell + "  " + floorCell)
         }
         print("task".padding(toLength: 22, withPad: " ", startingAt: 0) + "score ± stderr".padding(toLength: 16, withPad: " ", startingAt: 0)
-              + "    n" + (floor == nil ? "" : "  floor"))
+              + "    n  chance" + (floor == nil ? "" : "  floor"))
         for task in results.tasks {
             guard let result = results[task] else { continue }
             let floorResult = floor?[task]
-            line(task.rawValue, result.score, floor: floorResult?.score)
+            line(task.rawValue, result.score, chance: result.chance, floor: floorResult?.score)
             for (name, score) in result.metrics.sorted(by: { $0.key < $1.key }) {
                 line("  " + name, score, floor: floorResult?.metrics[name])
             }

@@ -14,7 +14,9 @@ struct RunCommand: ParsableCommand {
             Each file's grid expands into runs (see `sweep plan`); a run's id hashes its whole \
             configuration with the base model's and the data's hashes, so a run already in the database \
             is never trained twice, and a second invocation of a finished sweep trains nothing (and \
-            leaves the database byte for byte as it was). Each run executes in its own worker process \
+            leaves the database byte for byte as it was). Before the runs, the base model is scored once \
+            per distinct evaluation setting of the runs (benchmarks, item limit, held-out data) and \
+            recorded: the "base" row of every table. Each run executes in its own worker process \
             with one thread; --jobs N runs N at once (default: one per core), and a run's numbers \
             never depend on --jobs. A run that crashes or diverges is recorded as failed and the sweep \
             goes on. Ctrl-C stops cleanly: the next invocation resumes. After a file's runs, \
@@ -67,6 +69,7 @@ struct RunCommand: ParsableCommand {
         for session in sessions { try session.register(replace: replace) }
         let released = try store.releaseRunning(where: ResultsStore.localWorkerIsDead)
         if !released.isEmpty { printProgress("\(released.count) run(s) left running by a stopped sweep are pending again") }
+        try BaseEvaluating.evaluateMissing(sessions)
         let backend: any SweepBackend = slurm.backend == .slurm
             ? SlurmBackend(options: slurm.options, detach: slurm.detach) : LocalBackend(jobs: jobs)
         let summary = try backend.train(sessions)

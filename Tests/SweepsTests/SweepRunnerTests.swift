@@ -90,6 +90,7 @@ struct SweepStoreTests {
         let grid = try GridFixture()
         defer { grid.remove() }
         try grid.session.register()
+        try BaseEvaluating.evaluateMissing([grid.session], evaluator: FakeBaseEvaluator().evaluate)
         _ = try LocalBackend(jobs: 1, launcher: FakeLauncher.succeeding).train([grid.session])
         let path = grid.databasePath
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -100,6 +101,33 @@ struct SweepStoreTests {
 
         #expect(store.isReadOnly)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test func aPlanWhoseBaseEvaluationIsMissingOpensTheDatabaseForWriting() throws {
+        let grid = try GridFixture()
+        defer { grid.remove() }
+        try grid.session.register()
+        _ = try LocalBackend(jobs: 1, launcher: FakeLauncher.succeeding).train([grid.session])
+
+        let store = try ExperimentSession.openStore(grid.databasePath, forPlans: [(grid.session.file, grid.session.plan)])
+
+        #expect(!store.isReadOnly)
+    }
+
+    @Test func theBaseModelIsEvaluatedOncePerEvaluationSettingAndNeverAgain() throws {
+        let grid = try GridFixture()
+        defer { grid.remove() }
+        try grid.session.register()
+        let evaluator = FakeBaseEvaluator()
+
+        #expect(try BaseEvaluating.evaluateMissing([grid.session], evaluator: evaluator.evaluate) == 1)
+        #expect(try BaseEvaluating.evaluateMissing([grid.session], evaluator: evaluator.evaluate) == 0)
+
+        #expect(evaluator.calls.withLock { $0 } == 1)  // four runs (two ranks × two seeds), one evaluation setting
+        let ids = Set(grid.session.baseEvaluationLinks.map(\.evaluationID))
+        #expect(ids.count == 1)
+        let evaluation = try #require(try grid.session.store.baseEvaluation(runID: grid.session.plan.runs[3].id))
+        #expect(evaluation.chance["facts"] == 0.25)
     }
 
     @Test func aPlanWithRunsLeftToTrainOpensTheDatabaseForWriting() throws {

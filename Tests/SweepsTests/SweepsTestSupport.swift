@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import ResultsStore
+import Synchronization
 @testable import Sweeps
 
 /// A 2 × 2 grid written to a temporary directory, planned without a base model (the fingerprint is made up).
@@ -56,4 +57,18 @@ struct FakeLauncher: RunLauncher {
 
 final class FakeHandle: RunHandle {
     func stop() {}
+}
+
+/// Records a made-up base evaluation instead of scoring a model, and counts its calls.
+final class FakeBaseEvaluator: Sendable {
+    let calls = Mutex(0)
+
+    func evaluate(id: String, configuration: RunConfiguration, baseDirectory: String, dataDirectory: String?,
+                  fingerprint: Fingerprint) throws -> BaseEvaluation {
+        calls.withLock { $0 += 1 }
+        return BaseEvaluation(
+            id: id, settingsJSON: configuration.evaluationSettingsJSON, baseModelHash: fingerprint.baseModelHash,
+            codeVersion: fingerprint.codeVersion, metrics: [Metric(name: "facts", value: 0.9, stderr: 0.01, n: 100)],
+            chance: ["facts": 0.25])
+    }
 }

@@ -75,30 +75,39 @@ public struct RunExecutor {
     /// The configuration's benchmarks and the held-out loss, with the trained adapter attached out of
     /// training (no dropout).
     func evaluate(base: Llama, trained: LoRA, data: RunData) -> [Metric] {
-        let started = Date()
         trained.training = false
         base.adapter = trained
-        let language = LlamaLanguageModel(model: base, encoding: data.encoding)
+        return Self.evaluate(model: base, configuration: configuration, data: data).metrics
+    }
+
+    /// `configuration`'s benchmarks (with its item limit) and held-out loss of `model` as it is, and
+    /// each benchmark's chance level on its items: what a run measures after training, and what the
+    /// base model's evaluation with the same settings measures before (`BaseEvaluating`).
+    static func evaluate(model: Llama, configuration: RunConfiguration, data: RunData) -> (metrics: [Metric], chance: [String: Double]) {
+        let started = Date()
+        let language = LlamaLanguageModel(model: model, encoding: data.encoding)
 
         var metrics: [Metric] = []
+        var chance: [String: Double] = [:]
         let tasks = configuration.benchmarks
         if !tasks.isEmpty {
             var benchmarkConfiguration = Benchmarks.Configuration.default
             if let limit = configuration.evalLimit { benchmarkConfiguration = benchmarkConfiguration.limited(to: limit) }
             let results = Benchmarks.run(model: language, tasks: tasks, world: data.world, configuration: benchmarkConfiguration)
             for task in tasks {
-                guard let score = results[task]?.score else { continue }
-                metrics.append(Metric(name: task.rawValue, value: score.score, stderr: score.stderr, n: score.n))
+                guard let result = results[task] else { continue }
+                metrics.append(Metric(name: task.rawValue, value: result.score.score, stderr: result.score.stderr, n: result.score.n))
+                chance[task.rawValue] = result.chance
             }
         }
-        let heldOut = data.heldOutReplies(limit: configuration.evalLimit, eos: base.config.eosTokenID.map(Int32.init),
+        let heldOut = data.heldOutReplies(limit: configuration.evalLimit, eos: model.config.eosTokenID.map(Int32.init),
                                           maxLength: language.maxLength)
         if heldOut.contains(where: { !$0.isEmpty }) {
             let loss = HeldOutLoss.measure(model: language, exampleReplies: heldOut)
             metrics.append(Metric(name: MetricName.heldoutLoss.rawValue, value: loss.score, stderr: loss.stderr, n: loss.n))
         }
         metrics.append(Metric(name: MetricName.evalSeconds.rawValue, value: Date().timeIntervalSince(started)))
-        return metrics
+        return (metrics, chance)
     }
 
     /// /proc/cpuinfo's model name, or the architecture when there is none.

@@ -111,6 +111,7 @@ public struct ExperimentSession {
         guard try store.isRegistered(experiment: session.record, runs: session.registrations.map { ($0.id, $0.axisValuesJSON) }) else {
             return false
         }
+        guard try store.hasBaseEvaluations(session.baseEvaluationLinks) else { return false }
         return try store.runs(experiment: file.name).allSatisfy { $0.status == .done || $0.status == .failed }
     }
 
@@ -123,6 +124,12 @@ public struct ExperimentSession {
         try store.register(experiment: record, runs: registrations.map {
             (id: $0.id, knobs: $0.knobs, configurationJSON: $0.configurationJSON, axisValuesJSON: $0.axisValuesJSON)
         })
+        if try !store.hasBaseEvaluationLinks(baseEvaluationLinks) { try store.linkBaseEvaluations(baseEvaluationLinks) }
+    }
+
+    /// Each run with the base evaluation its tables compare with (`RunConfiguration.baseEvaluationID`).
+    public var baseEvaluationLinks: [(runID: String, evaluationID: String)] {
+        plan.runs.map { (runID: $0.id, evaluationID: $0.run.configuration.baseEvaluationID(fingerprint: plan.fingerprint)) }
     }
 
     static func samePath(_ a: String, _ b: String) -> Bool {

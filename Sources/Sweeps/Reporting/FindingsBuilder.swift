@@ -45,6 +45,15 @@ public enum FindingsBuilder {
         guard !declared.isEmpty else { return nil }
         declared.sort { $0.finding.id.compare($1.finding.id, options: .numeric) == .orderedAscending }
 
+        var evaluations: [String: BaseEvaluation?] = [:]
+        func baseEvaluation(_ runID: String) throws -> BaseEvaluation? {
+            guard let id = try store.baseEvaluationID(runID: runID) else { return nil }
+            if let known = evaluations[id] { return known }
+            let evaluation = try store.baseEvaluation(id: id)
+            evaluations[id] = evaluation
+            return evaluation
+        }
+
         var cache: [String: [DoneRun]] = [:]
         func doneRuns(_ experiment: String) throws -> [DoneRun] {
             if let cached = cache[experiment] { return cached }
@@ -54,8 +63,10 @@ public enum FindingsBuilder {
                     throw CommandError("run \(run.id) has a configuration this version cannot read")
                 }
                 let metrics = try store.metrics(runID: run.id).map { (name: $0.name, value: $0.value, stderr: $0.stderr) }
-                runs.append(DoneRun(id: run.id, configuration: configuration, values: Finding.runValues(
-                    metrics: metrics, benchmarks: configuration.benchmarks, trainableParameters: run.trainableParameters)))
+                var values = Finding.runValues(
+                    metrics: metrics, benchmarks: configuration.benchmarks, trainableParameters: run.trainableParameters)
+                BaseComparison.addComputed(to: &values.values, benchmarks: configuration.benchmarks, base: try baseEvaluation(run.id))
+                runs.append(DoneRun(id: run.id, configuration: configuration, values: values))
             }
             cache[experiment] = runs
             return runs
@@ -70,20 +81,22 @@ public enum FindingsBuilder {
         var sections: [FindingSection] = []
         for (record, finding) in declared {
             var armRuns: [String: [FindingRunValues]] = [Finding.suiteArm: suiteRuns]
+            var armRunIDs: [String] = []
+            var benchmarks: [String: [BenchmarkTask]] = [:]
             for arm in finding.arms {
-                armRuns[arm.name] = try doneRuns(arm.experiment ?? record.name).filter { arm.contains($0.configuration) }.map(\.values)
+                let runs = try doneRuns(arm.experiment ?? record.name).filter { arm.contains($0.configuration) }
+                armRuns[arm.name] = runs.map(\.values)
+                armRunIDs += runs.map(\.id)
+                for run in runs { benchmarks[run.id] = run.configuration.benchmarks }
             }
             let (outcomes, verdict) = finding.evaluate(runs: armRuns)
-            let first = armRuns[finding.arms[0].name]!
-            let arms = finding.arms.enumerated().map { index, arm -> ArmRuns in
+            let arms = finding.arms.map { arm -> ArmRuns in
                 let runs = armRuns[arm.name]!
-                var effects: [String: Double] = [:]
-                if index > 0 {
-                    for metric in Set(runs.flatMap(\.values.keys)) where metric != FindingMetric.trainable {
-                        effects[metric] = Finding.effect(runs.compactMap { $0.values[metric] }, first.compactMap { $0.values[metric] })
-                    }
+                var halfWidths: [String: Double] = [:]
+                for metric in Set(runs.flatMap(\.values.keys)) {
+                    if let halfWidth = MeanInterval.halfWidth(runs.compactMap { $0.values[metric] }) { halfWidths[metric] = halfWidth }
                 }
-                return ArmRuns(name: arm.name, runs: runs.map(\.values), effects: effects)
+                return ArmRuns(name: arm.name, runs: runs.map(\.values), halfWidths: halfWidths)
             }
             sections.append(FindingSection(
                 id: finding.id, title: finding.title, claim: finding.claim, article: finding.article, setting: finding.setting,
@@ -92,7 +105,8 @@ public enum FindingsBuilder {
                     ExpectationRow(what: $0.expectation.what, test: $0.expectation.test, left: $0.left,
                                    comparison: $0.expectation.comparisonSymbol, right: $0.right, interval: $0.interval,
                                    result: $0.result, problem: $0.problem)
-                }))
+                },
+                baselines: try BaseComparison.rows(runIDs: armRunIDs, benchmarks: benchmarks, store: store)))
         }
         let totals = SuiteTotals(
             runs: suiteRuns.count, runSeconds: suiteRuns.compactMap { $0.values[FindingMetric.runSeconds] }.reduce(0, +),

@@ -64,6 +64,8 @@ public enum ReportBuilder {
         let axes = file.axes.map(\.knob)
         var runs: [ReportRun] = []
         var configurations: [RunConfiguration] = []
+        var evaluations: [String: BaseEvaluation] = [:]
+        var benchmarks: [String: [BenchmarkTask]] = [:]
         for run in try store.runs(experiment: name) {
             guard let configuration = try? JSONDecoder().decode(RunConfiguration.self, from: Data(run.configurationJSON.utf8)) else {
                 throw CommandError("run \(run.id) has a configuration this version cannot read")
@@ -72,12 +74,22 @@ public enum ReportBuilder {
             var axisValues = try store.axisValues(experiment: name, runID: run.id)
             axisValues["seed"] = nil
             let metrics = try store.metrics(runID: run.id)
+            var values = Dictionary(metrics.map { ($0.name, MetricValue(value: $0.value, stderr: $0.stderr)) }, uniquingKeysWith: { a, _ in a })
+            let baselineID = try store.baseEvaluationID(runID: run.id)
+            if let baselineID, evaluations[baselineID] == nil { evaluations[baselineID] = try store.baseEvaluation(id: baselineID) }
+            benchmarks[run.id] = configuration.benchmarks
+            if run.status == .done {
+                var computed = values.mapValues(\.value)
+                BaseComparison.addComputed(to: &computed, benchmarks: configuration.benchmarks, base: baselineID.flatMap { evaluations[$0] })
+                for (name, value) in computed where values[name] == nil { values[name] = MetricValue(value: value) }
+            }
             runs.append(ReportRun(
                 id: run.id, status: run.status.rawValue, seed: configuration.seed, axisValues: axisValues,
                 knobs: Dictionary(uniqueKeysWithValues: Knob.allCases.compactMap { knob in configuration.formatted(knob).map { (knob.rawValue, $0) } }),
-                metrics: Dictionary(metrics.map { ($0.name, MetricValue(value: $0.value, stderr: $0.stderr)) }, uniquingKeysWith: { a, _ in a }),
+                metrics: values,
                 curve: try store.curve(runID: run.id).map { (step: $0.step, loss: $0.loss) },
-                trainableParameters: run.trainableParameters, error: run.error))
+                trainableParameters: run.trainableParameters, error: run.error,
+                baselineID: baselineID.flatMap { evaluations[$0] == nil ? nil : $0 }))
         }
         let fixed = Knob.allCases.filter { knob in
             knob != .seed && !axes.contains(knob) && Set(configurations.map { $0.formatted(knob) ?? "-" }).count == 1
@@ -87,7 +99,8 @@ public enum ReportBuilder {
             metric: record.metric, higherIsBetter: record.higherIsBetter, axes: axes.map(\.rawValue) + ["seeds"],
             axisValueOrder: Dictionary(uniqueKeysWithValues: file.axes.map { ($0.knob.rawValue, $0.values.map(\.description)) }),
             fixedKnobs: fixed.compactMap { knob in configurations.first?.formatted(knob).map { (key: knob.rawValue, value: $0) } },
-            runs: runs)
+            runs: runs,
+            baselines: try BaseComparison.rows(runIDs: runs.filter { $0.status == "done" }.map(\.id), benchmarks: benchmarks, store: store))
     }
 
     /// The report's data line: the dataset, then its template and held-out set when the file gives them
