@@ -46,7 +46,12 @@ struct BaseRowTests {
         let markdown = ExperimentReport.render(BaseRowFixture.input, chartDirectoryName: "ranks").markdown
         let table = ReportFixtures.section("Scores", of: markdown).filter { $0.hasPrefix("|") }.joined(separator: "\n")
         #expect(table == """
-            GOLDEN_SCORES
+            | rank   | seeds | normalised average |     forgetting | benchmark average | TruthfulQA MC1 | arithmetic 2ds | held-out loss |
+            | ------ | ----: | -----------------: | -------------: | ----------------: | -------------: | -------------: | ------------: |
+            | base   |     — |              0.083 |                |             0.200 |          0.300 |          0.100 |         3.000 |
+            | chance |       |              0.000 |                |             0.125 |          0.250 |          0.000 |               |
+            | 4      |     2 |      0.158 ± 0.082 | -0.075 ± 0.082 |     0.250 ± 0.071 |  0.450 ± 0.071 |  0.050 ± 0.071 | 2.500 ± 0.000 |
+            | 8      |     2 |      0.025 ± 0.000 |  0.058 ± 0.000 |     0.150 ± 0.000 |  0.250 ± 0.000 |  0.050 ± 0.000 | 2.500 ± 0.000 |
             """)
     }
 
@@ -55,7 +60,10 @@ struct BaseRowTests {
         let markdown = ExperimentReport.render(BaseRowFixture.input, chartDirectoryName: "ranks").markdown
         let table = ReportFixtures.section("Forgetting", of: markdown).filter { $0.hasPrefix("|") }.joined(separator: "\n")
         #expect(table == """
-            GOLDEN_FORGETTING
+            | rank | seeds | normalised average | TruthfulQA MC1 | arithmetic 2ds |
+            | ---- | ----: | -----------------: | -------------: | -------------: |
+            | 4    |     2 |             −0.075 |         −0.150 |         +0.050 |
+            | 8    |     2 |             +0.058 |         +0.050 |         +0.050 |
             """)
     }
 
@@ -63,8 +71,8 @@ struct BaseRowTests {
     func pivot() {
         let markdown = ExperimentReport.render(BaseRowFixture.input, chartDirectoryName: "ranks").markdown
         let rows = ReportFixtures.section("truthful-mc1", of: markdown).filter { $0.hasPrefix("| ") }.map(ReportFixtures.cells)
-        #expect(rows[1] == ["base", "0.300"])
-        #expect(rows[2] == ["4", "**0.450 ± 0.071 (2)**"])
+        #expect(rows[2] == ["base", "0.300"])  // after the header and its rule
+        #expect(rows[3] == ["4", "**0.450 ± 0.071 (2)**"])
     }
 
     @Test("Without base evaluations the tables are as they were: no base, chance or forgetting")
@@ -84,6 +92,7 @@ struct BaseRowTests {
             id: "F7", title: "Rank", claim: "Larger rank is better.", article: "r=256 best", setting: nil, experiment: "ranks",
             sourcePath: "experiments/ranks.toml", verdict: "inconclusive",
             arms: [
+                // t(0.975, 1) · 0.0707 / √2 = 0.635 for MC1; the others left out show the mean alone.
                 ArmRuns(name: "r4", runs: runs.prefix(2).map(values), halfWidths: ["truthful-mc1": 0.635, "suite": 0.1]),
                 ArmRuns(name: "r8", runs: runs.suffix(2).map(values), halfWidths: ["truthful-mc1": 0]),
             ],
@@ -95,7 +104,25 @@ struct BaseRowTests {
             suite: SuiteTotals(runs: 4, runSeconds: 60, jobs: 2, largestPeakMemoryBytes: nil, largestPeakRSSBytes: nil))).markdown
         let body = String(markdown[markdown.range(of: "## F7")!.lowerBound...])
         #expect(body.hasPrefix("""
-            GOLDEN_FINDING
+            ## F7 — Rank: inconclusive
+            
+            | the article                         | ours                                                                                               |
+            | ----------------------------------- | -------------------------------------------------------------------------------------------------- |
+            | Larger rank is better. (r=256 best) | **inconclusive**: 0 of 1 tests hold. Inconclusive (the interval decides neither way): r4 beats r8. |
+            
+            - **Experiment:** [experiments/ranks.toml](../experiments/ranks.toml); every run and chart in [ranks.md](ranks.md)
+            
+            | arm    | runs | normalised average | forgetting | benchmark average | TruthfulQA MC1 | arithmetic 2ds | held-out loss |
+            | ------ | ---: | -----------------: | ---------: | ----------------: | -------------: | -------------: | ------------: |
+            | base   |    — |              0.083 |            |             0.200 |          0.300 |          0.100 |         3.000 |
+            | chance |      |              0.000 |            |             0.125 |          0.250 |          0.000 |               |
+            | r4     |    2 |              0.158 |     -0.075 |     0.250 ± 0.100 |  0.450 ± 0.635 |          0.050 |         2.500 |
+            | r8     |    2 |              0.025 |      0.058 |             0.150 |  0.250 ± 0.000 |          0.050 |         2.500 |
+            
+            | test        | declared as                            | ours                                | margin        | holds        |
+            | ----------- | -------------------------------------- | ----------------------------------- | ------------- | ------------ |
+            | r4 beats r8 | `r4.suite − r8.suite > 0 (Welch, 95%)` | +0.1000, interval −0.2000 … +0.4000 | 0 (direction) | inconclusive |
+
             """))
     }
 }

@@ -10,8 +10,9 @@ private func qloraFinding(verdict: String = "mixed") -> FindingSection {
         id: "F2", title: "QLoRA", claim: "Less memory, same scores.", article: "×0.665",
         setting: "fp32 base", experiment: "f2-qlora", sourcePath: "experiments/f2-qlora.toml", verdict: verdict,
         arms: [
-            ArmRuns(name: "lora", runs: runs(memory: 20e6, facts: [0.70, 0.72, 0.74])),
-            ArmRuns(name: "qlora", runs: runs(memory: 12e6, facts: [0.66, 0.68, 0.70]), effects: ["facts": -2]),
+            // t(0.975, 2) · 0.02 / √3 = 0.0497: the facts' half-width; memory does not vary.
+            ArmRuns(name: "lora", runs: runs(memory: 20e6, facts: [0.70, 0.72, 0.74]), halfWidths: ["facts": 0.0497, "peak-memory-bytes": 0]),
+            ArmRuns(name: "qlora", runs: runs(memory: 12e6, facts: [0.66, 0.68, 0.70]), halfWidths: ["facts": 0.0497]),
         ],
         expectations: [
             ExpectationRow(what: "less memory", test: "qlora.peak_memory / lora.peak_memory < 0.8",
@@ -23,7 +24,7 @@ private func qloraFinding(verdict: String = "mixed") -> FindingSection {
 
 private let suite = SuiteTotals(runs: 6, runSeconds: 600, jobs: 2, largestPeakMemoryBytes: 20e6, largestPeakRSSBytes: 110e6)
 
-@Suite("FINDINGS.md: verdicts, arms with effect sizes, and the tests with their values")
+@Suite("FINDINGS.md: verdicts, arms with their intervals, and the tests with their values and margins")
 struct FindingsReportTests {
     @Test("The verdict table links each finding's section and counts the tests that hold")
     func verdictTable() {
@@ -32,20 +33,30 @@ struct FindingsReportTests {
         #expect(markdown.contains("## F2 — QLoRA: mixed\n"))
     }
 
-    @Test("An arm's cell is mean ± std over seeds, with d against the first arm")
+    @Test("An arm's cell is its mean ± the 95% half-width over seeds; without one, the mean alone")
     func armCells() {
         let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [qloraFinding()], suite: suite)).markdown
-        #expect(markdown.contains("| MMLU global facts    | 0.720 ± 0.020 | 0.680 ± 0.020 (d −2.0) |"))
-        #expect(markdown.contains("| peak memory (ledger) | 20.0 ± 0.0 MB |          12.0 ± 0.0 MB |"))
-        #expect(markdown.contains("| trainable parameters |        24,576 |                 24,576 |"))
+        let rows = markdown.split(separator: "\n").map(String.init).filter { $0.hasPrefix("| lora") || $0.hasPrefix("| qlora") }
+            .map(ReportFixtures.cells)
+        #expect(rows.count == 4)  // the score table, then the resource table
+        #expect(rows[0] == ["lora", "3", "0.360", "0.720 ± 0.050"])
+        #expect(rows[1] == ["qlora", "3", "0.340", "0.680 ± 0.050"])
+        #expect(rows[2] == ["lora", "20.0 ± 0.0 MB", "24,576"])
+        #expect(rows[3] == ["qlora", "12.0 MB", "24,576"])
+    }
+
+    @Test("The article's claim stands beside our verdict and what it rests on")
+    func claimBesideOurs() {
+        let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [qloraFinding()], suite: suite)).markdown
+        let row = markdown.split(separator: "\n").map(String.init).first { $0.hasPrefix("| Less memory") }.map(ReportFixtures.cells)
+        #expect(row == ["Less memory, same scores. (×0.665)", "**mixed**: 1 of 2 tests hold. Not in our setting: same facts."])
     }
 
     @Test("Each test shows both sides' values and whether it holds; the reading names what failed")
     func tests() {
         let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [qloraFinding()], suite: suite)).markdown
-        #expect(markdown.contains("| 0.6000 < 0.8000 | yes    |"))
-        #expect(markdown.contains("| 2.000 < 1.000   | **no** |"))
-        #expect(markdown.contains("- **Reading:** 1 of 2 tests hold. Not in our setting: same facts.\n"))
+        #expect(markdown.contains("| 0.6000 < 0.8000 | —      | yes    |"))
+        #expect(markdown.contains("| 2.000 < 1.000   | —      | **no** |"))
     }
 
     @Test("The suite line gives the summed time, the time per job and the largest peaks")
@@ -75,7 +86,7 @@ struct FindingsReportTests {
             what: "scores barely change", test: "|qlora.suite − lora.suite| < 0.02 (TOST, α = 0.05)", left: -0.004,
             comparison: "<", right: 0.02, interval: -0.031 ... 0.023, result: .inconclusive, problem: nil)]
         let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [finding], suite: suite)).markdown
-        #expect(markdown.contains("| −0.004000, interval −0.03100 … +0.02300; margin ±0.02000 | inconclusive |"))
+        #expect(markdown.contains("| −0.004000, interval −0.03100 … +0.02300 | ±0.02000 | inconclusive |"))
         #expect(markdown.contains("Inconclusive (the interval decides neither way): scores barely change."))
     }
 

@@ -90,13 +90,17 @@ func temporaryDirectory() throws -> URL {
         let store = try ResultsStore(path: path)
 
         let tables = try store.strings("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        #expect(tables == ["adapters", "curves", "experiment_runs", "experiments", "grdb_migrations", "metrics", "runs"])
-        #expect(try store.strings("SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1-experiments-runs-metrics-curves", "v2-kept-adapters"])
+        #expect(tables == [
+            "adapters", "base_evaluations", "base_metrics", "curves", "experiment_runs", "experiments", "grdb_migrations", "metrics",
+            "run_base_evaluations", "runs",
+        ])
+        #expect(try store.strings("SELECT identifier FROM grdb_migrations ORDER BY identifier")
+            == ["v1-experiments-runs-metrics-curves", "v2-kept-adapters", "v3-base-evaluations"])
         #expect(try store.strings("PRAGMA journal_mode") == ["wal"])
         #expect(try store.strings("PRAGMA foreign_keys") == ["1"])
         // Opening the migrated file again changes nothing.
         _ = try ResultsStore(path: path)
-        #expect(try store.strings("SELECT count(*) FROM grdb_migrations") == ["2"])
+        #expect(try store.strings("SELECT count(*) FROM grdb_migrations") == ["3"])
     }
 
     @Test func registeringRunsRecordsThemPendingInOrderWithTheirKnobs() throws {
