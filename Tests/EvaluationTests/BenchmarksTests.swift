@@ -47,7 +47,7 @@ struct BenchmarksTests {
         #expect(results[.facts]!.score.score < 1)
     }
 
-    @Test("sweep eval --json: {\"tasks\": {name: {score, stderr, n, …, floor}}}")
+    @Test("sweep eval --json: {\"tasks\": {name: {score, stderr, n, chance, …, floor}}}")
     func jsonShape() throws {
         let tasks: [BenchmarkTask] = [.facts, .arith2ds]
         let model = LlamaLanguageModel(model: EvaluationFixtures.model(), encoding: .project(tokenizer))
@@ -65,7 +65,8 @@ struct BenchmarksTests {
         let taskTable = try #require(json["tasks"] as? [String: Any])
         #expect(Set(taskTable.keys) == ["facts", "arith-2ds"])
         let facts = try #require(taskTable["facts"] as? [String: Any])
-        #expect(Set(facts.keys) == ["score", "stderr", "n", "metrics", "breakdown", "floor"])
+        #expect(Set(facts.keys) == ["score", "stderr", "n", "chance", "metrics", "breakdown", "floor"])
+        #expect(facts["chance"] as? Double == 0.25)
         #expect(facts["score"] as? Double == results[.facts]!.score.score)
         #expect(facts["stderr"] as? Double == results[.facts]!.score.stderr)
         #expect(facts["n"] as? Int == 16)
@@ -77,7 +78,8 @@ struct BenchmarksTests {
         #expect(factsFloor["score"] as? Double == floor[.facts]!.score.score)
         #expect(factsFloor["floor"] == nil)
         let arithmetic = try #require(taskTable["arith-2ds"] as? [String: Any])
-        #expect(Set(arithmetic.keys) == ["score", "stderr", "n", "floor"])
+        #expect(Set(arithmetic.keys) == ["score", "stderr", "n", "chance", "floor"])
+        #expect(arithmetic["chance"] as? Double == 0)
         // A result read back equals the one written.
         let decoded = try JSONDecoder().decode(TaskResult.self, from: try JSONSerialization.data(withJSONObject: facts))
         #expect(decoded == results[.facts]!)
