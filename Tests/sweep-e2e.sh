@@ -41,6 +41,11 @@ check "every run has its benchmark scores with standard errors, held-out loss, c
 test "$(sqlite3 runs.sqlite "select count(*) from metrics where name in ('"'"'facts'"'"', '"'"'arith-2ds'"'"', '"'"'heldout-loss'"'"') and stderr is not null")" = 24 &&
 test "$(sqlite3 runs.sqlite "select count(distinct run_id) from curves")" = 8 &&
 test "$(sqlite3 runs.sqlite "select count(*) from metrics where name = '"'"'peak-memory-bytes'"'"' and value > 0")" = 8'
+check "the base model is scored once for the grid's evaluation setting, and every table starts with its row" bash -c '
+test "$(sqlite3 runs.sqlite "select count(*) from base_evaluations")" = 1 &&
+test "$(sqlite3 runs.sqlite "select count(distinct evaluation_id) || '"'"' '"'"' || count(*) from run_base_evaluations")" = "1 8" &&
+test "$(sqlite3 runs.sqlite "select count(*) from base_metrics where chance is not null")" -ge 1 &&
+test "$(grep -c "evaluating the base model" first.log)" = 1 && grep -q "^| base " results/tiny-grid.md && grep -q "^| chance " results/tiny-grid.md'
 
 cp runs.sqlite runs-before-second.sqlite
 "$sweep" grid.toml --db runs.sqlite --out results >second.log 2>&1
