@@ -26,31 +26,34 @@ public enum BaseReport {
         printProgress("wrote \(path)")
     }
 
-    /// task → (score, stderr, n, floor score).
-    static func readEvaluation(_ url: URL) throws -> [String: (score: Double, stderr: Double, n: Int, floor: Double?)] {
+    /// task → (score, stderr, n, floor score, chance level: absent from reports older than chance levels).
+    static func readEvaluation(_ url: URL) throws -> [String: (score: Double, stderr: Double, n: Int, floor: Double?, chance: Double?)] {
         guard let data = try? Data(contentsOf: url),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let tasks = object["tasks"] as? [String: [String: Any]] else {
             throw CommandError("\(url.path): missing or not an evaluation report (run `make base`)")
         }
-        var result: [String: (Double, Double, Int, Double?)] = [:]
+        var result: [String: (Double, Double, Int, Double?, Double?)] = [:]
         for (name, entry) in tasks {
             let floor = (entry["floor"] as? [String: Any])?["score"] as? Double
-            result[name] = ((entry["score"] as? Double) ?? .nan, (entry["stderr"] as? Double) ?? .nan, (entry["n"] as? Int) ?? 0, floor)
+            result[name] = ((entry["score"] as? Double) ?? .nan, (entry["stderr"] as? Double) ?? .nan, (entry["n"] as? Int) ?? 0, floor,
+                            entry["chance"] as? Double)
         }
         return result
     }
 
     static func markdown(recipe: BaseRecord.Recipe, training: BaseRecord.Training,
-                         evaluation: [String: (score: Double, stderr: Double, n: Int, floor: Double?)],
+                         evaluation: [String: (score: Double, stderr: Double, n: Int, floor: Double?, chance: Double?)],
                          modelDirectory: String, chart: String) -> String {
         func fixed(_ value: Double, _ decimals: Int = 3) -> String { NumberFormatting.fixed(value, decimals: decimals) }
-        var scores = MarkdownTable(headers: ["benchmark", "ours", "score ± stderr", "n", "floor (unigram)"],
-                                   alignments: [.left, .left, .right, .right, .right])
+        // The chance column (ChanceLevel) when the evaluation recorded it; older evaluation.json files have none.
+        let showsChance = evaluation.values.contains { $0.chance != nil }
+        var scores = MarkdownTable(headers: ["benchmark", "ours", "score ± stderr", "n"] + (showsChance ? ["chance"] : []) + ["floor (unigram)"],
+                                   alignments: [.left, .left, .right, .right, .right] + (showsChance ? [.right] : []))
         for (task, article) in tasks {
             guard let entry = evaluation[task] else { continue }
-            scores.append([article, "`\(task)`", "\(fixed(entry.score)) ± \(fixed(entry.stderr))", "\(entry.n)",
-                           entry.floor.map { fixed($0) } ?? "—"])
+            scores.append([article, "`\(task)`", "\(fixed(entry.score)) ± \(fixed(entry.stderr))", "\(entry.n)"]
+                          + (showsChance ? [entry.chance.map { fixed($0) } ?? "—"] : []) + [entry.floor.map { fixed($0) } ?? "—"])
         }
         var facts = MarkdownTable(headers: ["quantity", "value"], alignments: [.left, .right])
         facts.append(["parameters", NumberFormatting.grouped(training.parameters)])
