@@ -136,8 +136,9 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render results/<name>.md and its charts from the database, without training.",
         discussion: """
-            Identical database contents give byte-identical files, and the database is only read. With \
-            no names, every experiment's report, and results/FINDINGS.md when experiments declare \
+            Identical database contents give byte-identical files, and the database is only read (the \
+            base model's rows come from the evaluations a sweep recorded before its runs; nothing is \
+            evaluated here). With no names, every experiment's report, and results/FINDINGS.md when experiments declare \
             [finding]s (the article's findings with verdicts: experiments/f1…f9, `make reproduce`).
 
               sweep report                    # every experiment in results/runs.sqlite

@@ -130,6 +130,16 @@ struct SweepStoreTests {
         #expect(evaluation.chance["facts"] == 0.25)
     }
 
+    @Test func aBaseEvaluationThatFailsIsSkippedAndTriedAgainNextTime() throws {
+        let grid = try GridFixture()
+        defer { grid.remove() }
+        try grid.session.register()
+        struct Broken: Error {}
+
+        #expect(try BaseEvaluating.evaluateMissing([grid.session]) { _, _, _, _, _ in throw Broken() } == 0)
+        #expect(try BaseEvaluating.evaluateMissing([grid.session], evaluator: FakeBaseEvaluator().evaluate) == 1)
+    }
+
     @Test func aPlanWithRunsLeftToTrainOpensTheDatabaseForWriting() throws {
         let grid = try GridFixture()
         defer { grid.remove() }

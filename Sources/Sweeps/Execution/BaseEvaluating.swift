@@ -15,7 +15,8 @@ public enum BaseEvaluating {
                                   _ fingerprint: Fingerprint) throws -> BaseEvaluation
 
     /// Evaluates, one after the other in this process, the base evaluations the sessions' runs are linked
-    /// to and the store lacks; returns how many it recorded.
+    /// to and the store lacks; returns how many it recorded. One that fails is reported and skipped: the
+    /// runs still train, their tables lack the base row, and the next sweep tries again.
     @discardableResult
     public static func evaluateMissing(_ sessions: [ExperimentSession], evaluator: Evaluator = evaluate) throws -> Int {
         var done = Set<String>()
@@ -26,9 +27,15 @@ public enum BaseEvaluating {
                 guard try !session.store.missingBaseEvaluations([link.evaluationID]).isEmpty else { continue }
                 let configuration = entry.run.configuration
                 printProgress("\(session.file.name): evaluating the base model \(session.file.base) with \(configuration.evaluationSettingsJSON)")
-                let evaluation = try evaluator(
-                    link.evaluationID, configuration, session.file.base, DataPath.directory(ofExperimentFile: session.file.path),
-                    session.plan.fingerprint)
+                let evaluation: BaseEvaluation
+                do {
+                    evaluation = try evaluator(
+                        link.evaluationID, configuration, session.file.base, DataPath.directory(ofExperimentFile: session.file.path),
+                        session.plan.fingerprint)
+                } catch {
+                    printProgress("\(session.file.name): warning: the base model could not be evaluated (\(error)); its tables will lack the base row until a sweep evaluates it")
+                    continue
+                }
                 try session.store.record(evaluation)
                 let seconds = evaluation.metrics.first { $0.name == MetricName.evalSeconds.rawValue }?.value ?? 0
                 printProgress(String(format: "%@: base evaluation %@ recorded (%.1f s)", session.file.name, link.evaluationID, seconds))
