@@ -232,7 +232,7 @@ public enum ExperimentReport {
             var row = grid.axes.isEmpty ? ["fine-tuned"] : configuration.values.map(display)
             row.append("\(configuration.doneRuns.count)")
             for (metric, _) in columns {
-                row.append(configuration.summary(metric).map { signed($0.mean) } ?? "—")
+                row.append(configuration.summary(metric).map { MetricFormat(metric: metric).format($0.mean) } ?? "—")
             }
             table.append(row)
         }
@@ -241,11 +241,6 @@ public enum ExperimentReport {
         text += "model scored with its own evaluation settings): positive is lost by fine-tuning, negative gained. The first "
         text += "column is the same for the normalised average.\n\n"
         return text + table.render() + "\n"
-    }
-
-    /// A score difference with its sign: +0.012, −0.034.
-    static func signed(_ value: Double) -> String {
-        (value < 0 ? "−" : "+") + NumberFormatting.fixed(abs(value), decimals: 3)
     }
 
     static func failedRunsSection(_ input: ExperimentReportInput, _ grid: ConfigurationGrid) -> String {

@@ -8,9 +8,13 @@ enum MetricFormat {
     case bytes
     /// Seconds, shown in s, min or h ("wall-seconds", any "…-seconds").
     case seconds
+    /// A difference of scores, signed, three decimals ("forgetting", "forgetting.facts"): +0.012, −0.034.
+    case difference
 
     init(metric: String) {
-        if metric.hasSuffix("-bytes") {
+        if metric == MetricName.forgetting.rawValue || metric.hasPrefix(MetricName.forgetting.rawValue + ".") {
+            self = .difference
+        } else if metric.hasSuffix("-bytes") {
             self = .bytes
         } else if metric.hasSuffix("-seconds") {
             self = .seconds
@@ -23,6 +27,7 @@ enum MetricFormat {
     func format(_ value: Double) -> String {
         switch self {
         case .score: NumberFormatting.fixed(value, decimals: 3)
+        case .difference: (value < 0 ? "−" : "+") + NumberFormatting.fixed(abs(value), decimals: 3)
         case .bytes: NumberFormatting.megabytes(value)
         case .seconds: NumberFormatting.duration(value)
         }
@@ -39,6 +44,7 @@ enum MetricFormat {
         switch self {
         case .score:
             return NumberFormatting.fixed(mean, decimals: 3) + " ± " + NumberFormatting.fixed(spread, decimals: 3)
+        case .difference: return format(mean) + " ± " + NumberFormatting.fixed(spread, decimals: 3)
         case .bytes: return NumberFormatting.megabytes(mean, plusMinus: spread)
         case .seconds: return NumberFormatting.duration(mean, plusMinus: spread)
         }
@@ -47,7 +53,7 @@ enum MetricFormat {
     /// The unit charts plot in, and the divisor from the stored value to it.
     var chartUnit: (suffix: String, divisor: Double) {
         switch self {
-        case .score: ("", 1)
+        case .score, .difference: ("", 1)
         case .bytes: (" (MB)", 1e6)
         case .seconds: (" (s)", 1)
         }
