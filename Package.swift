@@ -54,7 +54,7 @@ let package = Package(
         // Benchmarks built from the task world, scored as lm-evaluation-harness scores them.
         .target(name: "Evaluation", dependencies: ["Vocabulary", "Model", "Adapters", "Tokenization", "TextData", "Kernels"]),
         // Optimizers, schedules, data loading, pretraining and fine-tuning loops.
-        .target(name: "Training", dependencies: ["Model", "Adapters", "Kernels"], swiftSettings: vectorSettings),
+        .target(name: "Training", dependencies: ["Model", "Adapters", "Kernels", "SafeTensors"], swiftSettings: vectorSettings),
         // Experiment files (TOML): header, defaults, grid, derived knobs; expansion into runs with stable ids.
         .target(name: "Experiments", dependencies: [
             "Vocabulary", "JSON",

@@ -210,5 +210,29 @@ test $status = 1 && grep -q "frozen-dir/runs.sqlite: its directory .*frozen-dir 
 ! grep -q started frozen-dir.out && test "$(sha256sum frozen-dir/runs.sqlite)" = "$1"' _ "$before"
 chattr -i frozen-dir
 
+# --- 6. An interrupted pretraining resumes from its checkpoint, to the same bits -------------------------------
+sed 's/^steps = 20$/steps = 300/' "$fixtures/tiny-base.toml" > long-base.toml
+"$sweep" base --recipe long-base.toml --out straight --report straight.md 2>straight.log || cat straight.log
+"$sweep" base --recipe long-base.toml --out resumed --report resumed.md --max-steps 100 2>trial.log || cat trial.log
+check "sweep base --max-steps 100 writes its model and leaves a checkpoint in --out" bash -c '
+test -e resumed/model.safetensors && test -e resumed/pretraining-checkpoint.safetensors'
+"$sweep" base --recipe long-base.toml --out resumed --report resumed.md --checkpoint-minutes 0 --log-every 1 2>killed.log &
+victim=$!
+for _ in $(seq 1 600); do grep -q "step 1[5-9][0-9]/300" killed.log && break; sleep 0.05; done
+kill -KILL $victim; wait $victim 2>/dev/null
+check "SIGKILL of the resumed pretraining between steps 150 and 300 (it resumed at step 100)" bash -c '
+grep -q "resuming from the checkpoint" killed.log && ! grep -q "wrote resumed" killed.log'
+"$sweep" base --recipe long-base.toml --out resumed --report resumed.md 2>finished.log || cat finished.log
+check "started again, it resumes and ends with the bytes of the uninterrupted run; the checkpoint is gone" bash -c '
+cat finished.log | grep -E "resum|wrote"
+grep -q "resumed at step" finished.log && cmp straight/model.safetensors resumed/model.safetensors &&
+test ! -e resumed/pretraining-checkpoint.safetensors'
+"$sweep" base --recipe long-base.toml --out other --report other.md --max-steps 10 2>/dev/null
+sed 's/^warmup = 2$/warmup = 3/' long-base.toml > other-base.toml
+check "a checkpoint of another recipe in --out: status 2, the checkpoint named, nothing trained" bash -c '
+"$sweep" base --recipe other-base.toml --out other --report other.md > other.out 2>&1; status=$?; cat other.out
+test $status = 2 && grep -q "Error: .*other/pretraining-checkpoint.safetensors: was written while training recipe" other.out &&
+! grep -q "step 11/" other.out'
+
 echo "reliability: $passed passed, $failed failed"
 test "$failed" -eq 0

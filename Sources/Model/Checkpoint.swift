@@ -1,11 +1,16 @@
 import Foundation
 import SafeTensors
 
-/// A model directory that cannot be read, with the file and the problem.
+/// A model directory or training checkpoint that cannot be read, with the file and the problem.
 public struct CheckpointError: Error, CustomStringConvertible {
     public let path: String
     public let problem: String
     public var description: String { "\(path): \(problem)" }
+
+    public init(path: String, problem: String) {
+        self.path = path
+        self.problem = problem
+    }
 }
 
 /// Model directories in the Hugging Face layout: `config.json` (LlamaConfig) and

@@ -6,6 +6,12 @@ public protocol Optimizer: AnyObject {
     func step(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, learningRate: Float)
     /// Bytes of state kept per run (moments, momentum): the optimizer's share of memory.
     var stateBytes: Int { get }
+    /// The updates made so far.
+    var updates: Int { get }
+    /// The buffers a resumed run needs besides the parameters, by name, each laid out like them.
+    var stateBuffers: [(name: String, buffer: FloatBuffer)] { get }
+    /// Continues after `updates` updates whose state has been copied into `stateBuffers`.
+    func resume(afterUpdates updates: Int)
 }
 
 /// Adam with decoupled weight decay, as `torch.optim.AdamW` computes it:
@@ -31,6 +37,9 @@ public final class AdamW: Optimizer {
     }
 
     public var stateBytes: Int { m.bytes + v.bytes }
+    public var updates: Int { t }
+    public var stateBuffers: [(name: String, buffer: FloatBuffer)] { [("adamw.m", m), ("adamw.v", v)] }
+    public func resume(afterUpdates updates: Int) { t = updates }
 
     public func step(parameters p: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, learningRate lr: Float) {
         t += 1
@@ -63,7 +72,7 @@ public final class AdamW: Optimizer {
 public final class SGD: Optimizer {
     public let momentum: Float, weightDecay: Float
     private let parameterCount: Int
-    private var started = false
+    public private(set) var updates = 0
     let buffer: FloatBuffer  // (count) momentum; none is kept when momentum is 0
 
     public init(count: Int, momentum: Float = 0.9, weightDecay: Float = 0) {
@@ -74,9 +83,11 @@ public final class SGD: Optimizer {
     }
 
     public var stateBytes: Int { buffer.bytes }
+    public var stateBuffers: [(name: String, buffer: FloatBuffer)] { momentum == 0 ? [] : [("sgd.momentum", buffer)] }
+    public func resume(afterUpdates updates: Int) { self.updates = updates }
 
     public func step(parameters p: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, learningRate lr: Float) {
-        let buf = buffer.pointer
+        let buf = buffer.pointer, started = updates > 0
         @_transparent func update(_ i: Int, _ lanes: Int) {
             let pi = loadLanes(p + i, lanes)
             let grad = loadLanes(g + i, lanes) + weightDecay * pi
@@ -91,7 +102,7 @@ public final class SGD: Optimizer {
         var i = 0
         while i + 8 <= parameterCount { update(i, 8); i += 8 }
         if i < parameterCount { update(i, parameterCount - i) }
-        started = true
+        updates += 1
     }
 }
 

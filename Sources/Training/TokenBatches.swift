@@ -17,6 +17,11 @@ public struct TokenBatches {
         generator = SeededGenerator(seed: seed, stream: "data-order")
     }
 
+    /// Skips `count` batches: the data order of a run resumed after them.
+    public mutating func skip(batches count: Int) {
+        for _ in 0..<count * B { _ = generator.next() }
+    }
+
     /// Fills inputs and targets, each (B, T), with the next batch.
     public mutating func next(inputs: UnsafeMutablePointer<Int32>, targets: UnsafeMutablePointer<Int32>) {
         let windows = UInt64(tokens.count - T)

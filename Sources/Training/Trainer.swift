@@ -36,6 +36,13 @@ public final class Trainer {
         self.maxGradientNorm = maxGradientNorm
     }
 
+    /// Continues as step `steps` of the schedule, the parameters and optimizer state having been
+    /// restored (`PretrainingCheckpoint`).
+    public func resume(afterSteps steps: Int) {
+        precondition(steps >= 0, "resuming after \(steps) steps")
+        step = steps
+    }
+
     /// The gradient of the last step (after clipping).
     public var gradients: FloatBuffer { passes.gradient }
 

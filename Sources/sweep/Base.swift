@@ -10,8 +10,11 @@ struct Base: ParsableCommand {
             the recipe's seed), trains the byte-level BPE tokenizer on it, pretrains the Llama the recipe \
             describes, and writes config.json, model.safetensors, tokenizer.json, recipe.json (the \
             recipe's hash), training.json (the loss curve) and evaluation.json (the benchmark suite and \
-            its unigram floors) to --out. `make base` runs it; `sweep base --report-only` re-renders \
-            the report from those files.
+            its unigram floors) to --out. Every --checkpoint-minutes of training, and when --max-steps \
+            stops it, the run saves pretraining-checkpoint.safetensors in --out; started again with the \
+            same recipe and --out, it resumes from there and ends with the same bits as an uninterrupted \
+            run; the checkpoint is removed once the whole recipe is trained. `make base` runs it; \
+            `sweep base --report-only` re-renders the report from those files.
 
               sweep base --recipe experiments/base.toml --out results/base \\
                 --report results/base.md
@@ -24,6 +27,8 @@ struct Base: ParsableCommand {
     @Option(help: "Stop after this many steps (a quick trial of the recipe; the schedule still spans the recipe's steps).")
     var maxSteps: Int?
     @Option(name: .customLong("log-every"), help: "Print progress every N steps.") var logEvery = 50
+    @Option(name: .customLong("checkpoint-minutes"), help: "Minutes of training between two checkpoints in --out: an interrupted run, started again with the same recipe and --out, resumes from the last one, bit for bit.")
+    var checkpointMinutes = 5.0
     @Flag(name: .customLong("report-only"), help: "Only re-render the report from the files in --out.")
     var reportOnly = false
 
@@ -35,6 +40,7 @@ struct Base: ParsableCommand {
         pretraining.threads = threads.workers()
         pretraining.maxSteps = maxSteps
         pretraining.logEvery = logEvery
+        pretraining.checkpointMinutes = checkpointMinutes
         try pretraining.run(report: report)
     }
 }

@@ -18,7 +18,7 @@ struct InitModel: ParsableCommand {
             4 bytes per parameter, 538 MB for smollm2-135m. No tokenizer is written; fine-tune \
             such a model on {"prompt_ids", "response_ids"} JSON Lines.
 
-            Benchmarks/memory-check.sh builds SmolLM2-135M's shape this way to check `sweep \
+            Benchmarks/memory-check.py builds SmolLM2-135M's shape this way to check `sweep \
             memory` against the ledger and RSS of real runs. A small one:
               sweep init-model results/base --out models/random --seed 2
               sweep memory models/random --mode qlora --threads 1

@@ -123,7 +123,7 @@ struct Pretrain: ParsableCommand {
         parameters.threads = workers
 
         printProgress("pretraining \(model.parameterCount) parameters (dim \(modelConfig.dim), \(modelConfig.nLayers) layers, vocab \(modelConfig.vocabSize)) on \(stream.count) tokens, \(parameters.tokensPerStep) tokens per step, \(workerThreadsDescription(workers))")
-        let summary = Pretraining.run(model: model, tokens: stream, parameters: parameters) { progress in
+        let summary = try Pretraining.run(model: model, tokens: stream, parameters: parameters) { progress in
             let step = progress.result.step + 1
             if step % logEvery == 0 || step == steps || step == 1 { printProgress(progress.description) }
             return progress.result.loss.isFinite

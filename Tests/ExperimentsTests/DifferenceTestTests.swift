@@ -93,6 +93,28 @@ struct DifferenceTestTests {
         #expect(finding.expectations[0].test == "|two.suite − one.suite| < 2% of one.suite (TOST, α = 0.05)")
     }
 
+    @Test("Not worse than −margin holds when the one-sided 95% bound lies above −margin, fails when the 95% interval lies below it")
+    func nonInferiority() throws {
+        let finding = try #require(try parse(passesFile(difference("> -0.02"))).finding)
+        let slightlyLower = finding.evaluate(runs: ["one": suite([0.500, 0.501, 0.502]), "two": suite([0.495, 0.496, 0.497])])
+        #expect(slightlyLower.outcomes[0].result == .holds)
+        let muchLower = finding.evaluate(runs: ["one": suite([0.50, 0.51, 0.52]), "two": suite([0.40, 0.41, 0.42])])
+        #expect(muchLower.outcomes[0].result == .fails)
+        let noisy = finding.evaluate(runs: ["one": suite([0.40, 0.50, 0.60]), "two": suite([0.40, 0.50, 0.60])])
+        #expect(noisy.outcomes[0].result == .inconclusive)
+        #expect(finding.expectations[0].test == "two.suite − one.suite > −0.02 (one-sided, α = 0.05)")
+    }
+
+    @Test("Not above +margin, relative: holds below 2% of the second arm's mean, fails well above it")
+    func nonSuperiority() throws {
+        let finding = try #require(try parse(passesFile(difference("< 2%"))).finding)
+        let slightlyHigher = finding.evaluate(runs: ["one": suite([2.00, 2.01, 1.99]), "two": suite([2.01, 2.02, 2.00])])
+        #expect(slightlyHigher.outcomes[0].result == .holds)
+        #expect(abs(slightlyHigher.outcomes[0].right! - 0.04) < 1e-12)
+        let muchHigher = finding.evaluate(runs: ["one": suite([2.00, 2.01, 1.99]), "two": suite([2.50, 2.51, 2.49])])
+        #expect(muchHigher.outcomes[0].result == .fails)
+    }
+
     @Test("Holding, failing and inconclusive tests add up to a verdict")
     func verdicts() {
         #expect(Verdict([.holds, .holds]) == .reproduced)
@@ -107,6 +129,7 @@ struct DifferenceTestTests {
         ("difference = [\"two.suite\", \"three.suite\"]\nclaim = \"< 0\"", "finding.expect[0].difference", "unknown arm 'three'"),
         ("difference = [\"two.suite\", \"one.suite\"]\nclaim = \"<< 0\"", "finding.expect[0].claim", "expected \"> 0\", \"< 0\""),
         ("difference = [\"two.suite\", \"one.suite\"]\nclaim = \"within -1\"", "finding.expect[0].claim", "expected a margin > 0"),
+        ("difference = [\"two.suite\", \"one.suite\"]\nclaim = \"> 0.02\"", "finding.expect[0].claim", "expected a margin < 0 after '>'"),
         ("difference = [\"two.suite\", \"one.suite\"]\nclaim = \"< 0\"\ntest = \"two.suite < 1\"", "finding.expect[0].test", "not both"),
     ])
     func mistakes(body: String, key: String, fragment: String) throws {

@@ -57,7 +57,7 @@ struct DataParallelTests {
     }
 
     @Test("Full training on 1, 2 and 3 threads gives the same losses and parameters")
-    func pretrainingIgnoresThreads() {
+    func pretrainingIgnoresThreads() throws {
         var p = Pretraining.Parameters(batchSize: 3, sequenceLength: 8, steps: 4, learningRate: 3e-3)
         p.accumulation = 2  // 6 rows per step: 4 shards of 1 or 2 rows, passes cut at micro-batch boundaries
         let tokens = tokenStream(count: 300)
@@ -65,7 +65,7 @@ struct DataParallelTests {
         for threads in [1, 2, 3] {
             p.threads = threads
             let model = makeModel(tinyConfig, perturbation: 0)
-            let summary = Pretraining.run(model: model, tokens: tokens, parameters: p)
+            let summary = try Pretraining.run(model: model, tokens: tokens, parameters: p)
             runs.append((summary.losses, model.parameters.array))
         }
         for (threads, run) in zip([2, 3], runs.dropFirst()) {

@@ -19,13 +19,13 @@ struct DeterminismTests {
     }
 
     @Test("Two runs with the same seed give bit-identical losses and parameters; another seed other losses")
-    func sameSeedSameRun() {
+    func sameSeedSameRun() throws {
         let tokens = tokenStream(count: 300)
         let a = makeModel(tinyConfig, perturbation: 0), b = duplicate(a), c = duplicate(a)
 
-        let first = Pretraining.run(model: a, tokens: tokens, parameters: parameters(seed: 1))
-        let second = Pretraining.run(model: b, tokens: tokens, parameters: parameters(seed: 1))
-        let other = Pretraining.run(model: c, tokens: tokens, parameters: parameters(seed: 2))
+        let first = try Pretraining.run(model: a, tokens: tokens, parameters: parameters(seed: 1))
+        let second = try Pretraining.run(model: b, tokens: tokens, parameters: parameters(seed: 1))
+        let other = try Pretraining.run(model: c, tokens: tokens, parameters: parameters(seed: 2))
 
         #expect(first.losses.count == 12)
         #expect(bitIdentical(first.losses, second.losses), "\(first.losses) vs \(second.losses)")
@@ -42,7 +42,7 @@ struct DeterminismTests {
     /// sets one BLAS thread itself: OpenBLAS may round a product it splits over threads differently)
     /// can change a bit.
     @Test("1, 2 and 3 worker threads, after any BLAS thread count, give bit-identical runs")
-    func anyThreadCountRepeats() {
+    func anyThreadCountRepeats() throws {
         // Wide enough that OpenBLAS would split products across threads (it keeps m·n·k < 262,144
         // on one): 32 rows × 64 × 128 in the MLP of a one-sequence pass, 128 rows in the batch.
         let config = LlamaConfig(dim: 64, hiddenDim: 128, nLayers: 1, nHeads: 4, vocabSize: 64, maxSeqLen: 64)
@@ -58,7 +58,7 @@ struct DeterminismTests {
             BLAS.threads = blasThreads
             p.threads = threads
             let model = duplicate(initial)
-            runs.append((Pretraining.run(model: model, tokens: tokens, parameters: p).losses, model.parameters.array))
+            runs.append((try Pretraining.run(model: model, tokens: tokens, parameters: p).losses, model.parameters.array))
         }
         for run in runs.dropFirst() {
             #expect(bitIdentical(run.losses, runs[0].losses), "\(run.losses) vs \(runs[0].losses)")

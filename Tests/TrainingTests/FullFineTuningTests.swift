@@ -25,14 +25,14 @@ struct FullFineTuningTests {
     }
 
     @Test("An absurd learning rate shows up as a non-finite or exploding loss in the summary, without a crash")
-    func divergenceIsReported() {
+    func divergenceIsReported() throws {
         let model = makeModel(tinyConfig, perturbation: 0)
         var parameters = Pretraining.Parameters(batchSize: 2, sequenceLength: 8, steps: 30, learningRate: 1e6)
         parameters.optimizer = .sgd
         parameters.maxGradientNorm = nil
         parameters.schedule = .constant
         var reports: [Pretraining.Progress] = []
-        let summary = Pretraining.run(model: model, tokens: tokenStream(count: 200), parameters: parameters) { progress in
+        let summary = try Pretraining.run(model: model, tokens: tokenStream(count: 200), parameters: parameters) { progress in
             reports.append(progress)
             return progress.result.loss.isFinite && progress.result.loss < 100
         }
@@ -49,13 +49,13 @@ struct FullFineTuningTests {
     }
 
     @Test("A diverging run left to continue keeps going to its last step and records what it computed")
-    func divergenceWithoutStopping() {
+    func divergenceWithoutStopping() throws {
         let model = makeModel(tinyConfig, perturbation: 0)
         var parameters = Pretraining.Parameters(batchSize: 2, sequenceLength: 8, steps: 8, learningRate: 1e6)
         parameters.optimizer = .sgd
         parameters.maxGradientNorm = nil
         parameters.schedule = .constant
-        let summary = Pretraining.run(model: model, tokens: tokenStream(count: 200), parameters: parameters)
+        let summary = try Pretraining.run(model: model, tokens: tokenStream(count: 200), parameters: parameters)
         #expect(summary.steps == 8)
         #expect(summary.losses.count == 8)
         #expect(summary.losses.dropFirst().contains { !$0.isFinite || $0 >= 100 }, "losses \(summary.losses)")

@@ -21,6 +21,11 @@ public struct BasePretraining {
     public var logEvery = 50
     /// Worker threads of the data-parallel steps: how fast the base trains, never what.
     public var threads = 1
+    /// Minutes of training between two checkpoints in --out, from which an interrupted run resumes.
+    public var checkpointMinutes = 5.0
+
+    /// Where an unfinished pretraining keeps its checkpoint: inside --out, removed once the model is saved.
+    public var checkpointURL: URL { directory.appendingPathComponent(PretrainingCheckpoint.fileName) }
 
     public init(recipePath: String, out: String) throws {
         self.recipePath = recipePath
@@ -39,6 +44,7 @@ public struct BasePretraining {
         let model = try initialModel(vocabularySize: tokenizer.vocabularySize)
         let summary = try pretrain(model, on: stream)
         try save(model, tokenizer: tokenizer, summary: summary, corpusTokens: stream.count, preparationSeconds: preparationSeconds)
+        if summary.steps == recipe.steps { try? FileManager.default.removeItem(at: checkpointURL) }
         try score(model, tokenizer: tokenizer)
         try BaseReport.write(modelDirectory: out, to: report)
     }
@@ -89,14 +95,27 @@ public struct BasePretraining {
         let stopAt = min(maxSteps ?? recipe.steps, recipe.steps)
         let passes = Double(stopAt * parameters.tokensPerStep) / Double(stream.count)
         printProgress("pretraining \(model.parameterCount) parameters (dim \(model.config.dim), \(model.config.nLayers) layers, vocab \(model.config.vocabSize)) for \(stopAt) steps of \(parameters.tokensPerStep) tokens (\(String(format: "%.1f", passes)) passes), \(workerThreadsDescription(threads))")
-        let summary = Pretraining.run(model: model, tokens: stream, parameters: parameters) { progress in
-            let step = progress.result.step + 1
-            if step % logEvery == 0 || step == stopAt || step == 1 {
-                printProgress(TrainingProgress(result: progress.result, totalSteps: stopAt, elapsedSeconds: progress.elapsedSeconds,
-                                               tokensPerSecond: progress.tokensPerSecond).description)
-            }
-            return progress.result.loss.isFinite && step < stopAt
+        let checkpointing = Pretraining.Checkpointing(url: checkpointURL, identity: "recipe \(recipe.hash)",
+                                                      intervalSeconds: checkpointMinutes * 60)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: checkpointURL.path) {
+            printProgress("resuming from the checkpoint \(checkpointURL.path)")
         }
+        let summary: Pretraining.Summary
+        do {
+            summary = try Pretraining.run(model: model, tokens: stream, parameters: parameters, checkpointing: checkpointing) { progress in
+                let step = progress.result.step + 1
+                if step % logEvery == 0 || step == stopAt || step == 1 {
+                    printProgress(TrainingProgress(result: progress.result, totalSteps: stopAt, elapsedSeconds: progress.elapsedSeconds,
+                                                   tokensPerSecond: progress.tokensPerSecond,
+                                                   stepsThisSession: progress.stepsThisSession).description)
+                }
+                return progress.result.loss.isFinite && step < stopAt
+            }
+        } catch let error as CheckpointError {
+            throw BadInput(error.description)  // a checkpoint in --out that cannot be resumed from: the user's to fix
+        }
+        if summary.resumedFrom > 0 { printProgress("resumed at step \(summary.resumedFrom) of \(recipe.steps)") }
         guard summary.finalLoss.isFinite else {
             throw CommandError("pretraining diverged at step \(summary.steps) (loss \(summary.finalLoss)); lower the recipe's lr")
         }
