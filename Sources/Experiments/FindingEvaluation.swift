@@ -37,8 +37,9 @@ public enum Verdict: String, Sendable, CaseIterable {
 }
 
 /// An expectation evaluated (nil `result` with `problem` when it could not be): for a comparison its
-/// two sides; for a difference the difference of means (`left`), the claim's bound (`right`: 0 or the
-/// margin) and the interval that decided it.
+/// two sides; for a difference the difference of means (`left`), the claim's bound (`right`: 0 for a
+/// direction, the margin for an equivalence or "< m", minus the margin for "> −m") and the interval that
+/// decided it.
 public struct ExpectationOutcome: Sendable {
     public var expectation: FindingExpectation
     public var left: Double? = nil
@@ -54,7 +55,8 @@ extension FindingExpectation {
     public var comparisonSymbol: String {
         switch rule {
         case .comparison(_, let comparison, _): comparison
-        case .difference(_, _, .positive): ">"
+        case .difference(_, _, .positive), .difference(_, _, .above): ">"
+        case .difference(_, _, .within): "±"
         case .difference: "<"
         }
     }
@@ -81,7 +83,7 @@ extension FindingExpectation {
                 let reference = b.reduce(0, +) / Double(b.count)
                 let (result, interval) = claim.decide(difference, reference: reference)
                 return ExpectationOutcome(
-                    expectation: self, left: difference.difference, right: claim.margin(reference: reference) ?? 0,
+                    expectation: self, left: difference.difference, right: claim.bound(reference: reference),
                     interval: interval, result: result)
             }
         } catch {

@@ -138,8 +138,9 @@ public enum FindingsReport {
         md += "name. A difference test reads Welch's interval of "
         md += "mean(first) − mean(second) over seeds: a direction holds when the 95% interval excludes 0 on its side and "
         md += "fails when it excludes 0 on the other; an equivalence holds by two one-sided tests at its declared margin "
-        md += "(the 90% interval inside ±margin) and fails when the 95% interval lies beyond it; otherwise the test is "
-        md += "*inconclusive*. A finding is *reproduced* when every test holds, *not reproduced* when tests fail and none "
+        md += "(the 90% interval inside ±margin) and fails when the 95% interval lies beyond it; a one-sided margin "
+        md += "(\"> −m\": not worse by m or more) holds when the 90% interval lies on its side of the bound and fails when "
+        md += "the 95% interval lies on the other; otherwise the test is *inconclusive*. A finding is *reproduced* when every test holds, *not reproduced* when tests fail and none "
         md += "holds, *mixed* when some hold and some fail, and *inconclusive* when none fails but not all hold.\n\n"
 
         var summary = MarkdownTable(headers: ["finding", "the article's claim", "verdict", "tests held"])
@@ -257,7 +258,11 @@ public enum FindingsReport {
             var margin = "—"
             if let left = row.left, let interval = row.interval {
                 ours = "\(signed(left)), interval \(signed(interval.lowerBound)) … \(signed(interval.upperBound))"
-                if let right = row.right, right != 0 { margin = "±\(number(right))" } else { margin = "0 (direction)" }
+                if let right = row.right, right != 0 {
+                    margin = row.comparison == "±" ? "±\(number(right))" : "\(row.comparison) \(signed(right))"
+                } else {
+                    margin = "0 (direction)"
+                }
             } else if let left = row.left, let right = row.right {
                 // Sides that differ only beyond four digits get seven, so the verdict can be read off.
                 let digits = number(left) == number(right) && left != right ? 7 : 4

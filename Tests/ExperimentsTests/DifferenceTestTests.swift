@@ -98,6 +98,7 @@ struct DifferenceTestTests {
         let finding = try #require(try parse(passesFile(difference("> -0.02"))).finding)
         let slightlyLower = finding.evaluate(runs: ["one": suite([0.500, 0.501, 0.502]), "two": suite([0.495, 0.496, 0.497])])
         #expect(slightlyLower.outcomes[0].result == .holds)
+        #expect(slightlyLower.outcomes[0].right == -0.02)
         let muchLower = finding.evaluate(runs: ["one": suite([0.50, 0.51, 0.52]), "two": suite([0.40, 0.41, 0.42])])
         #expect(muchLower.outcomes[0].result == .fails)
         let noisy = finding.evaluate(runs: ["one": suite([0.40, 0.50, 0.60]), "two": suite([0.40, 0.50, 0.60])])

@@ -84,10 +84,20 @@ struct FindingsReportTests {
         var finding = qloraFinding(verdict: "inconclusive")
         finding.expectations = [ExpectationRow(
             what: "scores barely change", test: "|qlora.suite − lora.suite| < 0.02 (TOST, α = 0.05)", left: -0.004,
-            comparison: "<", right: 0.02, interval: -0.031 ... 0.023, result: .inconclusive, problem: nil)]
+            comparison: "±", right: 0.02, interval: -0.031 ... 0.023, result: .inconclusive, problem: nil)]
         let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [finding], suite: suite)).markdown
         #expect(markdown.contains("| −0.004000, interval −0.03100 … +0.02300 | ±0.02000 | inconclusive |"))
         #expect(markdown.contains("Inconclusive (the interval decides neither way): scores barely change."))
+    }
+
+    @Test("A one-sided margin shows its side and its signed bound")
+    func oneSidedRow() {
+        var finding = qloraFinding()
+        finding.expectations = [ExpectationRow(
+            what: "scores no worse", test: "qlora.suite − lora.suite > −0.02 (one-sided, α = 0.05)", left: -0.004,
+            comparison: ">", right: -0.02, interval: -0.015 ... 0.007, result: .holds, problem: nil)]
+        let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [finding], suite: suite)).markdown
+        #expect(markdown.contains("| −0.004000, interval −0.01500 … +0.007000 | > −0.02000 | yes   |"))
     }
 
     @Test("The score chart is well-formed SVG with one series per benchmark the arms have")

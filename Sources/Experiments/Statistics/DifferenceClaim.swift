@@ -48,6 +48,14 @@ public enum DifferenceClaim: Sendable, Equatable {
         return (Swift.abs(number) / (relative ? 100 : 1), relative)
     }
 
+    /// The bound the difference is held against: 0 for a direction, the margin for "within" and "< m",
+    /// minus the margin for "> −m".
+    func bound(reference: Double) -> Double {
+        guard let margin = margin(reference: reference) else { return 0 }
+        if case .above = self { return -margin }
+        return margin
+    }
+
     /// The margin in the metric's units: relative margins scale with |mean(second)|.
     func margin(reference: Double) -> Double? {
         switch self {
