@@ -21,6 +21,11 @@ public struct MemoryReport: Encodable {
     var parameters: Int
     var mode: String
     var quantization: String
+    /// Element sizes ("fp32", this trainer's, or "bf16") and how attention keeps its backward's inputs.
+    var precision: String
+    var attention: String
+    /// QLoRA's NF4 projections.
+    var quantizedSites: [String]?
     var rank: Int?
     var dropout: Float?
     var targets: [String]?
@@ -50,6 +55,9 @@ public struct MemoryReport: Encodable {
         parameters = ParameterLayout(config: run.model).count
         mode = run.mode.rawValue
         quantization = run.quantization.rawValue
+        precision = run.precision.name
+        attention = run.attention.rawValue
+        quantizedSites = run.mode == .qlora ? ProjectionSite.allCases.filter(run.quantizedSites.contains).map(\.rawValue) : nil
         rank = adapter ? run.lora.rank : nil
         dropout = adapter ? run.lora.dropout : nil
         targets = adapter ? run.lora.targets.sorted().map(\.rawValue) : nil
@@ -89,7 +97,7 @@ public struct MemoryReport: Encodable {
         switch run.mode {
         case .full: lines.append("full training of every parameter, \(optimizer)")
         case .lora, .qlora:
-            let base = run.mode == .lora ? "an fp32 base" : "an NF4 base (\(run.quantization.rawValue))"
+            let base = run.mode == .lora ? "an \(run.precision.name) base" : "an NF4 base (\(run.quantization.rawValue))"
             lines.append("\(run.mode == .lora ? "LoRA" : "QLoRA") over \(base): r \(run.lora.rank) on "
                 + "\(run.lora.targets.sorted().map(\.rawValue).joined(separator: ",")), dropout \(run.lora.dropout), \(optimizer) on "
                 + "\(p.trainedParameters.formatted()) adapter parameters")
@@ -118,16 +126,26 @@ public struct MemoryReport: Encodable {
         let labelWidth = nameWidth + 2 + countWidth + 13 + 2
         func total(_ label: String, _ bytes: Int) -> String { pad(label, labelWidth) + pad(format(bytes), 11, left: true) }
         lines.append(total("tensors at the peak (the ledger's)", p.total))
-        lines.append(total(run.mode == .qlora ? "loading (fp32 model and its NF4 copy)" : "loading (the fp32 model)", p.loadingBytes))
+        lines.append(total(run.precision != .fp32 ? "loading (read in its own dtype)"
+            : run.mode == .qlora ? "loading (fp32 model and its NF4 copy)" : "loading (the fp32 model)", p.loadingBytes))
         lines.append(total("runtime, estimated", MemoryPrediction.runtimeBytes(workers: p.workers))
             + "  binary, libraries, heap; OpenBLAS buffers of \(p.workers) worker\(p.workers == 1 ? "" : "s") (measured here)")
         lines.append(total("process peak, estimated", p.processBytes)
             + "  the larger of tensors and loading, plus the runtime")
         lines.append("")
         lines.append("assumptions:")
-        let dtype = shape.published.map { " (the published \($0.dtype) is converted when loaded)" } ?? " (a bf16 or fp16 checkpoint is converted when loaded)"
-        lines.append("  dtype: fp32 weights, adapter, gradients, optimizer state and activations\(dtype)"
-            + (run.mode == .qlora ? "; projections q, k, v, o, gate, up, down in NF4" : ""))
+        let quantized = ProjectionSite.allCases.filter(run.quantizedSites.contains).map(\.rawValue).joined(separator: ", ")
+        if run.precision == .fp32 {
+            let dtype = shape.published.map { " (the published \($0.dtype) is converted when loaded)" } ?? " (a bf16 or fp16 checkpoint is converted when loaded)"
+            lines.append("  dtype: fp32 weights, adapter, gradients, optimizer state and activations\(dtype)"
+                + (run.mode == .qlora ? "; projections \(quantized) in NF4" : ""))
+        } else {
+            lines.append("  dtype: \(run.precision.name) weights, adapter, gradients, optimizer state and activations, as a PyTorch run holds them (not this trainer, which holds fp32)"
+                + (run.mode == .qlora ? "; projections \(quantized) in NF4" : ""))
+        }
+        if run.attention == .fused {
+            lines.append("  attention: a fused kernel, no (T, T) probabilities kept (this trainer keeps them)")
+        }
         lines.append("  passes of \(p.passRows) row\(p.passRows == 1 ? "" : "s") (micro-batch \(run.microBatchSize)) × \(run.T) positions; "
             + "steps of \(run.batchSize) rows in \(p.shards) shard\(p.shards == 1 ? "" : "s") on \(p.workers) of \(run.threads) worker thread\(run.threads == 1 ? "" : "s")")
         lines.append("  no activation checkpointing: every layer's activations are kept for the backward pass")
