@@ -3,6 +3,11 @@
 
     nice python3 Benchmarks/qlora-ratio.py .build/release/sweep            # the whole curve, ≤ 25 min
     nice python3 Benchmarks/qlora-ratio.py .build/release/sweep --quick    # two cells, to try it
+    nice python3 Benchmarks/qlora-ratio.py .build/release/sweep --resume LOG   # keep LOG's cells, time the rest
+
+Each cell's line goes to stderr as it is measured ("dim 256 × 4 layers T 128: lora … ms, qlora … ms,
+ratios …"); --resume reads such lines back from a saved log, so an interrupted curve goes on where it
+stopped.
 
 The article measured QLoRA at 1.50× LoRA's training time (Llama 2 7B on an A100, micro-batch 1). Here:
 random models of four widths (weights per projection from 65,536 to 11.3M), one sequence per step
@@ -18,6 +23,7 @@ Prints a Markdown table (Benchmarks/BENCHMARKS.md, "QLoRA's time over LoRA's").
 """
 import argparse
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -28,10 +34,10 @@ from pathlib import Path
 # name, dim, intermediate, layers, heads, the T values timed (longer T for the narrower shapes: a step's
 # time grows with the weights times T, and the whole curve has to fit in 25 minutes on 2 shared cores).
 SHAPES = [
-    ("dim 256 × 4 layers", 256, 688, 4, 4, [128, 256, 512, 1024, 2048, 4096]),
-    ("dim 512 × 2 layers", 512, 1376, 2, 8, [128, 256, 512, 1024, 2048]),
+    ("dim 256 × 4 layers", 256, 688, 4, 4, [128, 256, 512, 1024, 2048]),
+    ("dim 512 × 2 layers", 512, 1376, 2, 8, [128, 256, 512, 1024]),
     ("dim 1024 × 1 layer", 1024, 2752, 1, 8, [128, 256, 512, 1024]),
-    ("dim 2048 × 1 layer", 2048, 5504, 1, 16, [128, 256, 512, 1024]),
+    ("dim 2048 × 1 layer", 2048, 5504, 1, 16, [128, 256, 512]),
 ]
 VOCAB = 512
 REPETITIONS = 5
@@ -53,7 +59,14 @@ def main():
     parser.add_argument("sweep", help="the release binary, .build/release/sweep")
     parser.add_argument("--seconds", type=float, default=1.5, help="timed seconds per mode and repetition (at least 3 steps)")
     parser.add_argument("--quick", action="store_true", help="two cells only")
+    parser.add_argument("--resume", help="a log of an earlier invocation: its cells are kept, not timed again")
     args = parser.parse_args()
+    logged = {}
+    if args.resume:
+        for line in Path(args.resume).read_text().splitlines():
+            match = re.match(r"(.+) T (\d+): lora ([\d.]+) ms, qlora ([\d.]+) ms, ratios ([\d., ]+) \(", line)
+            if match:
+                logged[(match[1], int(match[2]))] = (float(match[3]), float(match[4]), [float(r) for r in match[5].split(", ")])
     shapes = [(s[0], s[1], s[2], s[3], s[4], s[5][:1]) for s in SHAPES[:2]] if args.quick else SHAPES
     modes = ",".join(["lora", "qlora"] * REPETITIONS)
     rows, started = [], time.time()
@@ -63,6 +76,16 @@ def main():
             config = Path(directory) / f"config-{dim}.json"
             config.write_text(json.dumps(config_json(dim, hidden, layers, heads, max(lengths))))
             for T in lengths:
+                # sweep bench's model FLOPs of a LoRA step, per token: 4·N (the head's included) + 12·L·T·C
+                # + 6·r·(in + out) for r 8 on q and v.
+                flops = 4 * (weights * layers + VOCAB * dim) + 12 * layers * T * dim + layers * 6 * 8 * 2 * (2 * dim)
+                attention = 12 * layers * T * dim / flops
+                if (name, T) in logged:
+                    lora, qlora, ratios = logged[(name, T)]
+                    rows.append((name, dim * dim, weights * layers, T, lora, qlora, statistics.median(ratios), min(ratios),
+                                 max(ratios), attention))
+                    print(f"{name} T {T}: from {args.resume}", file=sys.stderr, flush=True)
+                    continue
                 command = [args.sweep, "bench", "--configs", "base", "--base-config", str(config), "--modes", modes,
                            "--threads", "1", "--batch", "1", "--seq-len", str(T), "--seconds", str(args.seconds), "--json"]
                 result = subprocess.run(command, capture_output=True, text=True)
@@ -72,9 +95,6 @@ def main():
                 lora = [c["seconds_per_step"] for c in cells if c["mode"] == "lora"]
                 qlora = [c["seconds_per_step"] for c in cells if c["mode"] == "qlora"]
                 ratios = [q / l for l, q in zip(lora, qlora)]
-                flops = next(c["model_gflo_ps_per_token"] if "model_gflo_ps_per_token" in c else c["model_gflops_per_token"]
-                             for c in cells if c["mode"] == "lora") * 1e9
-                attention = 12 * layers * T * dim / flops
                 rows.append((name, dim * dim, weights * layers, T, statistics.median(lora) * 1e3,
                              statistics.median(qlora) * 1e3, statistics.median(ratios), min(ratios), max(ratios), attention))
                 print(f"{name} T {T}: lora {statistics.median(lora)*1e3:.1f} ms, qlora {statistics.median(qlora)*1e3:.1f} ms, "
