@@ -120,7 +120,7 @@ article-memory: release
 	python3 Benchmarks/article-memory.py $(SWEEP) Benchmarks/article-memory.toml
 
 ## qlora-ratio: QLoRA's training time over LoRA's over tokens per pass and weight size, medians of 5
-## alternating repetitions (Benchmarks/BENCHMARKS.md has the output; about 15 minutes on 2 cores)
+## alternating repetitions (Benchmarks/BENCHMARKS.md has the output; about 17 minutes on 2 shared cores)
 qlora-ratio: release
 	nice python3 Benchmarks/qlora-ratio.py $(SWEEP)
 
