@@ -80,8 +80,9 @@ struct MemoryPrecisionTests {
         #expect(NF4.storageBytes(count: 20_480, doubleQuantization: false) == 10_240 + 320 * 4)
         // 4 + 8/64 + 32/(64·256) bits a weight, and the mean, at a size of whole 256-blocks of blocks.
         let count = 64 * 256 * 3
-        #expect(Double(NF4.storageBytes(count: count, doubleQuantization: true) - 4) * 8 / Double(count)
-                == 4 + 8.0 / 64 + 32.0 / (64 * 256))
+        let bits: Double = 4 + 8.0 / 64 + 32.0 / Double(64 * 256)
+        let stored = Double(NF4.storageBytes(count: count, doubleQuantization: true) - 4)
+        #expect(stored * 8 / Double(count) == bits)
     }
 
     @Test("QLoRA at Llama 2 7B with the head quantized too: NF4-dq and bf16 bytes by hand")
