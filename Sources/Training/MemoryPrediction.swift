@@ -270,8 +270,8 @@ public struct MemoryPrediction: Sendable {
         self.components = components
 
         // Loading: the fp32 model; QLoRA quantizes it into a second model before releasing it. Another
-        // precision is read straight into its own dtype (as Lightning loads a bf16 checkpoint).
-        loadingBytes = run.precision == .fp32
+        // trainer's run is taken to read the base straight into its own storage, layer by layer.
+        loadingBytes = run.isThisTrainers
             ? dense * f + (run.mode == .qlora ? stored * f + nf4Bytes : 0)
             : stored * w + nf4Bytes
     }

@@ -125,27 +125,33 @@ public struct MemoryReport: Encodable {
         }
         let labelWidth = nameWidth + 2 + countWidth + 13 + 2
         func total(_ label: String, _ bytes: Int) -> String { pad(label, labelWidth) + pad(format(bytes), 11, left: true) }
+        guard run.isThisTrainers else {
+            // Another trainer's run: no ledger measures it, and this process's runtime is not its.
+            lines.append(total("tensors at the peak", p.total) + "  every component at once")
+            lines.append(total("loading (read in its own dtype)", p.loadingBytes))
+            lines.append("")
+            lines.append("assumptions (another trainer's run: not what this trainer allocates, nor what its ledger measures):")
+            let quantized = ProjectionSite.allCases.filter(run.quantizedSites.contains).map(\.rawValue).joined(separator: ", ")
+            lines.append("  dtype: \(run.precision.name) weights, adapter, gradients, optimizer state and activations"
+                + (run.mode == .qlora ? "; projections \(quantized) in NF4" : ""))
+            lines.append("  attention: " + (run.attention == .fused
+                ? "a fused kernel, no (T, T) probabilities kept" : "every layer's (T, T) probabilities kept"))
+            lines.append("  saved activations: this trainer's layout at those sizes; no activation checkpointing")
+            lines.append("  passes of \(p.passRows) row\(p.passRows == 1 ? "" : "s") (micro-batch \(run.microBatchSize)) × \(run.T) positions; "
+                + "\(p.shards) gradient buffer\(p.shards == 1 ? "" : "s") and \(p.workers) pass context\(p.workers == 1 ? "" : "s")")
+            return lines.joined(separator: "\n")
+        }
         lines.append(total("tensors at the peak (the ledger's)", p.total))
-        lines.append(total(run.precision != .fp32 ? "loading (read in its own dtype)"
-            : run.mode == .qlora ? "loading (fp32 model and its NF4 copy)" : "loading (the fp32 model)", p.loadingBytes))
+        lines.append(total(run.mode == .qlora ? "loading (fp32 model and its NF4 copy)" : "loading (the fp32 model)", p.loadingBytes))
         lines.append(total("runtime, estimated", MemoryPrediction.runtimeBytes(workers: p.workers))
             + "  binary, libraries, heap; OpenBLAS buffers of \(p.workers) worker\(p.workers == 1 ? "" : "s") (measured here)")
         lines.append(total("process peak, estimated", p.processBytes)
             + "  the larger of tensors and loading, plus the runtime")
         lines.append("")
         lines.append("assumptions:")
-        let quantized = ProjectionSite.allCases.filter(run.quantizedSites.contains).map(\.rawValue).joined(separator: ", ")
-        if run.precision == .fp32 {
-            let dtype = shape.published.map { " (the published \($0.dtype) is converted when loaded)" } ?? " (a bf16 or fp16 checkpoint is converted when loaded)"
-            lines.append("  dtype: fp32 weights, adapter, gradients, optimizer state and activations\(dtype)"
-                + (run.mode == .qlora ? "; projections \(quantized) in NF4" : ""))
-        } else {
-            lines.append("  dtype: \(run.precision.name) weights, adapter, gradients, optimizer state and activations, as a PyTorch run holds them (not this trainer, which holds fp32)"
-                + (run.mode == .qlora ? "; projections \(quantized) in NF4" : ""))
-        }
-        if run.attention == .fused {
-            lines.append("  attention: a fused kernel, no (T, T) probabilities kept (this trainer keeps them)")
-        }
+        let dtype = shape.published.map { " (the published \($0.dtype) is converted when loaded)" } ?? " (a bf16 or fp16 checkpoint is converted when loaded)"
+        lines.append("  dtype: fp32 weights, adapter, gradients, optimizer state and activations\(dtype)"
+            + (run.mode == .qlora ? "; projections q, k, v, o, gate, up, down in NF4" : ""))
         lines.append("  passes of \(p.passRows) row\(p.passRows == 1 ? "" : "s") (micro-batch \(run.microBatchSize)) × \(run.T) positions; "
             + "steps of \(run.batchSize) rows in \(p.shards) shard\(p.shards == 1 ? "" : "s") on \(p.workers) of \(run.threads) worker thread\(run.threads == 1 ? "" : "s")")
         lines.append("  no activation checkpointing: every layer's activations are kept for the backward pass")
