@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWEEP := .build/release/sweep
 
-.PHONY: setup build release test unit-test smoke-test sweep-test datasets-test byo-test reliability-test fuzz-test front-doors-test reports-test consistency test-slurm sweep reproduce base bench bench-peer memory-check parity parity-setup clean
+.PHONY: setup build release test unit-test smoke-test sweep-test datasets-test byo-test reliability-test fuzz-test front-doors-test reports-test consistency test-slurm sweep reproduce base bench bench-peer memory-check article-memory qlora-ratio parity parity-setup clean
 
 ## setup: install the missing system packages (apt-get, non-interactive, idempotent; run as root or with sudo)
 setup:
@@ -112,6 +112,17 @@ bench-peer: parity-setup
 ## on a random model of SmolLM2-135M's shape (Benchmarks/BENCHMARKS.md has the output; about a minute)
 memory-check: release
 	python3 Benchmarks/memory-check.py $(SWEEP) --shape smollm2-135m --seq-len 128 --batch 2 --micro-batch 1 --threads 2
+
+## article-memory: sweep memory's prediction at the article's configurations (Llama 2 7B in bf16, QLoRA as
+## bitsandbytes stores it) beside its measured peak memory, under the assumptions of
+## Benchmarks/article-memory.toml (Benchmarks/BENCHMARKS.md has the output; a second)
+article-memory: release
+	python3 Benchmarks/article-memory.py $(SWEEP) Benchmarks/article-memory.toml
+
+## qlora-ratio: QLoRA's training time over LoRA's over tokens per pass and weight size, medians of 5
+## alternating repetitions (Benchmarks/BENCHMARKS.md has the output; about 17 minutes on 2 shared cores)
+qlora-ratio: release
+	nice python3 Benchmarks/qlora-ratio.py $(SWEEP)
 
 ## parity: compare log-probabilities with PyTorch transformers in both directions (installs torch into .venv)
 parity: release parity-setup

@@ -5,7 +5,8 @@ import Model
 // Shapes: R rows per optimizer step, b rows per micro-batch, S = min(R, 4) shards of a step,
 // W = min(threads, S) worker threads, B rows of a worker's largest pass, T positions, N = B·T;
 // C width, Q = NH·HD query width, KV key/value width, H MLP width, V vocabulary, L layers, NH heads;
-// r rank, G trained parameters. 4 bytes per fp32 element, 1 per dropout-mask element.
+// r rank, G trained parameters. 4 bytes per fp32 element (2 per bf16 element under `Precision.bf16`),
+// 1 per dropout-mask element.
 
 /// The memory a training run holds at its peak, predicted from its configuration alone, component
 /// by component: what `sweep memory` and `finetune --predict-memory` print and what `FineTuning.run`
@@ -33,6 +34,40 @@ public struct MemoryPrediction: Sendable {
         case qlora
     }
 
+    /// The bytes of each kind of tensor's elements. This trainer holds everything in fp32; `bf16`
+    /// predicts a run as PyTorch runs it under Lightning's `bf16-true` (every parameter, gradient,
+    /// optimizer buffer and activation in bfloat16), which the article's measurements were made with.
+    public struct Precision: Sendable, Equatable, Codable {
+        /// "fp32" or "bf16".
+        public var name: String
+        /// The base's weights that are not quantized (and every weight in full training).
+        public var weightBytes: Int
+        /// The adapter's A and B and the gradients.
+        public var trainedBytes: Int
+        /// Each optimizer buffer (AdamW's moments, SGD's momentum): torch creates them like the parameter.
+        public var optimizerStateBytes: Int
+        /// Activations, their gradients and the dequantized copy of a quantized weight.
+        public var activationBytes: Int
+
+        /// This trainer's: everything in fp32.
+        public static let fp32 = Precision(name: "fp32", weightBytes: 4, trainedBytes: 4, optimizerStateBytes: 4, activationBytes: 4)
+        /// Lightning's bf16-true: everything in bfloat16.
+        public static let bf16 = Precision(name: "bf16", weightBytes: 2, trainedBytes: 2, optimizerStateBytes: 2, activationBytes: 2)
+        public static let all = [fp32, bf16]
+        public static func named(_ name: String) -> Precision? { all.first { $0.name == name.lowercased() } }
+    }
+
+    /// How attention keeps what its backward pass needs.
+    public enum Attention: String, CaseIterable, Codable, Sendable {
+        /// This trainer's: the softmax probabilities (B, NH, T, T) of every layer are kept, and the
+        /// backward pass works on a (T, T) buffer.
+        case materialized
+        /// A fused kernel (FlashAttention, PyTorch's scaled_dot_product_attention on a GPU): no (T, T)
+        /// matrix is kept; the backward pass recomputes it block by block from the output and one fp32
+        /// log-sum-exp per row and head, (B, NH, T) a layer.
+        case fused
+    }
+
     /// A run, as far as its memory goes.
     public struct Run: Sendable, Equatable {
         public var model: LlamaConfig
@@ -50,6 +85,18 @@ public struct MemoryPrediction: Sendable {
         public var T: Int
         /// Worker threads of the data-parallel step (at most one per shard works).
         public var threads: Int
+        /// Element sizes: `.fp32` is this trainer's (and what its ledger measures).
+        public var precision: Precision = .fp32
+        /// `.materialized` is this trainer's.
+        public var attention: Attention = .materialized
+        /// QLoRA's quantized projections: this trainer's `QuantizedProjections.quantizedSites`, or
+        /// with the head too, as Lightning's BitsandbytesPrecision replaces every linear layer.
+        public var quantizedSites: Set<ProjectionSite> = QuantizedProjections.quantizedSites
+
+        /// Whether this is a run this trainer makes, whose ledger the prediction equals.
+        public var isThisTrainers: Bool {
+            precision == .fp32 && attention == .materialized && quantizedSites == QuantizedProjections.quantizedSites
+        }
 
         public init(model: LlamaConfig, mode: Mode, lora: LoRAConfig = LoRAConfig(), doubleQuantization: Bool = false,
                     optimizer: OptimizerKind = .adamw, batchSize: Int, microBatchSize: Int, T: Int, threads: Int) {
@@ -83,6 +130,9 @@ public struct MemoryPrediction: Sendable {
             if T <= 0 { problems.append("sequence length must be at least 1, got \(T)") }
             if T > model.maxSeqLen { problems.append("sequence length \(T) exceeds the model's max_position_embeddings \(model.maxSeqLen)") }
             if threads <= 0 { problems.append("threads must be at least 1, got \(threads)") }
+            if mode == .qlora, quantizedSites.contains(.head), model.tiedEmbeddings {
+                problems.append("the head shares the embedding table (tie_word_embeddings): it cannot be quantized on its own")
+            }
             if batchSize > Self.largestBatch { problems.append("batch size \(batchSize) is above the limit of \(Self.largestBatch) rows per step") }
             if problems.isEmpty,
                LlamaActivations.floatCount(config: model, B: StepShards.largestPass(rowsUpTo: batchSize, microBatchSize: microBatchSize),
@@ -134,6 +184,10 @@ public struct MemoryPrediction: Sendable {
     public init(_ run: Run) {
         precondition(run.problems().isEmpty, run.problems().joined(separator: "; "))
         let f = MemoryLayout<Float>.stride
+        let precision = run.precision
+        // w: a stored weight's bytes, g: a trained parameter's (and its gradient's), o: an optimizer
+        // buffer element's, a: an activation's.
+        let w = precision.weightBytes, g = precision.trainedBytes, o = precision.optimizerStateBytes, a = precision.activationBytes
         let config = run.model
         let R = run.batchSize, b = run.microBatchSize, T = run.T
         let S = StepShards(rows: R, microBatchSize: b).count, W = min(run.threads, S)
@@ -155,59 +209,71 @@ public struct MemoryPrediction: Sendable {
 
         // The base: every parameter in fp32, or QLoRA's projections in NF4 and the rest in fp32.
         let dense = ParameterLayout(config: config).count
-        let quantizedSites = run.mode == .qlora ? QuantizedProjections.quantizedSites : []
+        let quantizedSites = run.mode == .qlora ? run.quantizedSites : []
         let stored = ParameterLayout(config: config, storedProjections: Set(ProjectionSite.allCases).subtracting(quantizedSites)).count
         var nf4Bytes = 0, largestQuantized = 0
         for site in ProjectionSite.allCases where quantizedSites.contains(site) {
             let shape = config.shape(of: site)
-            nf4Bytes += L * NF4.storageBytes(count: shape.out * shape.in, doubleQuantization: run.doubleQuantization)
+            nf4Bytes += (site == .head ? 1 : L) * NF4.storageBytes(count: shape.out * shape.in, doubleQuantization: run.doubleQuantization)
             largestQuantized = max(largestQuantized, shape.out * shape.in)
         }
-        let head = config.tiedEmbeddings ? "tied head" : "head (V, C)"
-        add("weights", .baseWeights, .run, stored * f, run.mode == .qlora
-            ? "fp32: embeddings (V, C), norms, \(head); \(stored.formatted()) floats"
-            : "fp32: every parameter, \(stored.formatted()) floats" + (run.mode == .full ? " (trained)" : " (frozen)"))
+        let head = config.tiedEmbeddings || quantizedSites.contains(.head) ? "" : ", head (V, C)"
+        let quantizedNames = ProjectionSite.allCases.filter(quantizedSites.contains).map(\.rawValue).joined(separator: ", ")
+        add("weights", .baseWeights, .run, stored * w, run.mode == .qlora
+            ? "\(precision.name): embeddings (V, C), norms\(head); \(stored.formatted()) elements"
+            : "\(precision.name): every parameter, \(stored.formatted()) elements" + (run.mode == .full ? " (trained)" : " (frozen)"))
         add("quantized weights", .baseWeights, .run, nf4Bytes, run.doubleQuantization
-            ? "NF4 q, k, v, o, gate, up, down: 4-bit codes, 8-bit absmax per 64, fp32 per 256 absmax"
-            : "NF4 q, k, v, o, gate, up, down: 4-bit codes, fp32 absmax per 64")
+            ? "NF4 \(quantizedNames): 4-bit codes, 8-bit absmax per 64, fp32 per 256 absmax"
+            : "NF4 \(quantizedNames): 4-bit codes, fp32 absmax per 64")
 
         // What trains: the model's parameters, or the adapter's A (r, IN) and B (OUT, r).
         let adapted = run.mode == .full ? [] : config.projections(at: run.lora.targets).map { config.shape(of: $0.site) }
         let adapterParameters = adapted.reduce(0) { $0 + r * ($1.in + $1.out) }
         let G = run.mode == .full ? dense : adapterParameters
         trainedParameters = G
-        add("adapter", .adapterWeights, .run, adapterParameters * f,
-            "A (r, IN) and B (OUT, r) on \(adapted.count) projections, r = \(r): \(adapterParameters.formatted()) floats")
-        add("gradients", .gradients, .shard, G * f, "G = \(G.formatted()) floats per shard, added in shard order")
+        add("adapter", .adapterWeights, .run, adapterParameters * g,
+            "A (r, IN) and B (OUT, r) on \(adapted.count) projections, r = \(r): \(adapterParameters.formatted()) elements")
+        add("gradients", .gradients, .shard, G * g, "G = \(G.formatted()) elements per shard, added in shard order")
         let moments = run.optimizer == .adamw ? 2 : 1
-        add("optimizer state", .optimizerState, .run, moments * G * f,
-            run.optimizer == .adamw ? "AdamW: 2 moments of G floats" : "SGD: momentum, G floats")
+        add("optimizer state", .optimizerState, .run, moments * G * o,
+            run.optimizer == .adamw ? "AdamW: 2 moments of G elements" : "SGD: momentum, G elements")
 
         // A worker's pass context: what the forward pass saves for the backward pass …
         // Q: the width of the queries and of attention's output, NH·HD (C while head_dim = C / NH).
         let Q = config.shape(of: .q).out
         let layers = (L + 1) * N * C + L * (3 * N * C + 2 * N * Q + 2 * N * KV + 2 * N + 3 * N * H) + N * C + N
-        add("activations", .activations, .worker, layers * f,
+        add("activations", .activations, .worker, layers * a,
             "N = \(B)·\(T) rows: residual stream (L + 1)·(N, C); per layer 3 (N, C), 2 (N, NH·HD), 2 (N, KV), 2 (N), 3 (N, H); final norm")
-        add("attention probabilities", .activations, .worker, L * B * NH * T * T * f, "L·(B, NH, T, T): quadratic in T")
-        add("logits", .activations, .worker, (N * V + N) * f, "(N, V) and the losses (N)")
+        switch run.attention {
+        case .materialized:
+            add("attention probabilities", .activations, .worker, L * B * NH * T * T * a, "L·(B, NH, T, T): quadratic in T")
+        case .fused:
+            add("attention statistics", .activations, .worker, L * B * NH * T * f,
+                "L·(B, NH, T) fp32 log-sum-exp of a fused kernel: no (T, T) matrix is kept")
+        }
+        add("logits", .activations, .worker, (N * V + N) * a, "(N, V) and the losses (N)")
         let dropout = run.mode != .full && run.lora.dropout > 0
-        let adapterSaved = adapted.reduce(0) { $0 + N * r * f + (dropout ? N * $1.in * (f + 1) : 0) }
+        let adapterSaved = adapted.reduce(0) { $0 + N * r * a + (dropout ? N * $1.in * (a + 1) : 0) }
         add("adapter activations", .activations, .worker, adapterSaved,
             "(N, r) per adapted projection" + (dropout ? ", and its dropped input (N, IN) with a 1-byte mask" : ""))
         // … the backward pass's working buffers, reused layer after layer …
-        let working = 2 * N * C + 2 * N * Q + 2 * N * KV + 3 * N * H + T * T
-        add("activation gradients", .activationGradients, .worker, working * f, "2 (N, C), 2 (N, NH·HD), 2 (N, KV), 3 (N, H), (T, T)")
+        let square = run.attention == .materialized ? T * T : 0
+        let working = 2 * N * C + 2 * N * Q + 2 * N * KV + 3 * N * H + square
+        add("activation gradients", .activationGradients, .worker, working * a,
+            "2 (N, C), 2 (N, NH·HD), 2 (N, KV), 3 (N, H)" + (square > 0 ? ", (T, T)" : ""))
         let widest = adapted.map(\.in).max() ?? 0
-        add("adapter scratch", .activationGradients, .worker, adapted.isEmpty ? 0 : (N * r + (dropout ? N * widest : 0)) * f,
+        add("adapter scratch", .activationGradients, .worker, adapted.isEmpty ? 0 : (N * r + (dropout ? N * widest : 0)) * a,
             "(N, r)" + (dropout ? " and (N, IN) of the widest input" : ""))
-        // … and QLoRA's fp32 copy of one projection, dequantized right before its matmul.
-        add("dequantization scratch", .dequantizationScratch, .worker, largestQuantized * f,
-            "the largest quantized projection (OUT, IN) in fp32")
+        // … and QLoRA's copy of one projection, dequantized right before its matmul.
+        add("dequantization scratch", .dequantizationScratch, .worker, largestQuantized * a,
+            "the largest quantized projection (OUT, IN) in \(precision.name)")
         self.components = components
 
-        // Loading: the fp32 model; QLoRA quantizes it into a second model before releasing it.
-        loadingBytes = dense * f + (run.mode == .qlora ? stored * f + nf4Bytes : 0)
+        // Loading: the fp32 model; QLoRA quantizes it into a second model before releasing it. Another
+        // trainer's run is taken to read the base straight into its own storage, layer by layer.
+        loadingBytes = run.isThisTrainers
+            ? dense * f + (run.mode == .qlora ? stored * f + nf4Bytes : 0)
+            : stored * w + nf4Bytes
     }
 
     /// The ledger's peak: every component at once.

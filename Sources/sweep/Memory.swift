@@ -8,6 +8,7 @@ import Sweeps
 import Training
 
 extension MemoryPrediction.Mode: ExpressibleByArgument {}
+extension MemoryPrediction.Attention: ExpressibleByArgument {}
 
 /// `sweep memory`: will it fit? A training run's peak memory predicted from the model's shape and
 /// the run's settings, by component, with the assumptions it rests on.
@@ -41,6 +42,14 @@ struct Memory: ParsableCommand {
             worker, measured on this machine with token-id data; the built-in instruction sets add \
             their world and tokenizer).
 
+            Another trainer's run: --precision bf16 counts every weight, adapter, gradient, \
+            optimizer buffer and activation in 2 bytes (Lightning's bf16-true), --attention fused \
+            keeps no (T, T) probabilities (a fused attention kernel keeps one fp32 log-sum-exp per \
+            row and head), --quantize-head quantizes the LM head too (Lightning's \
+            BitsandbytesPrecision replaces every linear layer). These describe a PyTorch run on a \
+            GPU, not this trainer's; `make article-memory` predicts the article's runs with them \
+            (Benchmarks/article-memory.toml).
+
             Examples:
               sweep memory results/base --mode qlora --quantization nf4-dq --threads 2
               sweep memory smollm2-135m --mode qlora --batch 2 --micro-batch 1 \\
@@ -48,6 +57,8 @@ struct Memory: ParsableCommand {
               sweep memory llama-2-7b --mode qlora --targets all --rank 16 \\
                 --seq-len 512 --batch 4 --micro-batch 1 --threads 1
               sweep memory results/base/config.json --mode full --seq-len 128 --json
+              sweep memory llama-2-7b --mode qlora --quantization nf4-dq --precision bf16 \\
+                --attention fused --quantize-head --batch 1 --micro-batch 1 --seq-len 512
             """)
 
     @Argument(help: ArgumentHelp("A model directory, a config.json, or a published shape.",
@@ -70,6 +81,12 @@ struct Memory: ParsableCommand {
     var seqLen: Int?
     @Flag(help: "Print one JSON object: the settings, every component, the totals by ledger category, the loading and process estimates.")
     var json = false
+    @Option(help: "Element sizes: fp32 (this trainer's) or bf16 (every weight, adapter, gradient, optimizer buffer and activation in 2 bytes, as Lightning's bf16-true).")
+    var precision = "fp32"
+    @Option(help: "materialized (this trainer's: every layer's (T, T) probabilities kept) or fused (a fused kernel's fp32 log-sum-exp per row and head only).")
+    var attention = MemoryPrediction.Attention.materialized
+    @Flag(name: .customLong("quantize-head"), help: "QLoRA: quantize the LM head too, as Lightning's BitsandbytesPrecision does (this trainer keeps it unquantized).")
+    var quantizeHead = false
 
     @OptionGroup var threads: TrainingThreadOptions
 
@@ -99,10 +116,17 @@ struct Memory: ParsableCommand {
         let config = shape?.config ?? LlamaConfig(dim: 8, hiddenDim: 8, nLayers: 1, nHeads: 1, vocabSize: 8,
                                                   maxSeqLen: min(max(seqLen ?? 1, 1), LlamaConfig.Limits.dimension))
         let T = seqLen ?? min(512, config.maxSeqLen)
-        let run = MemoryPrediction.Run(
+        guard let chosenPrecision = MemoryPrediction.Precision.named(precision) else {
+            throw ValidationError("--precision takes \(MemoryPrediction.Precision.all.map(\.name).joined(separator: " or ")), got \"\(precision)\"")
+        }
+        if quantizeHead, mode != .qlora { throw ValidationError("--quantize-head is QLoRA's: use --mode qlora") }
+        var run = MemoryPrediction.Run(
             model: config, mode: mode, lora: LoRAConfig(rank: rank, dropout: Float(dropout), targets: Set(sites)),
             doubleQuantization: quantization == .nf4DoubleQuantized, optimizer: optimizer, batchSize: batch,
             microBatchSize: microBatch, T: T, threads: threads)
+        run.precision = chosenPrecision
+        run.attention = attention
+        if quantizeHead { run.quantizedSites.insert(.head) }
         if let problem = run.problems().first {
             throw shape == nil ? ValidationError(problem) as any Error : BadInput("\(shape!.source): \(problem)")
         }

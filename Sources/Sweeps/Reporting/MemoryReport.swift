@@ -21,6 +21,11 @@ public struct MemoryReport: Encodable {
     var parameters: Int
     var mode: String
     var quantization: String
+    /// Element sizes ("fp32", this trainer's, or "bf16") and how attention keeps its backward's inputs.
+    var precision: String
+    var attention: String
+    /// QLoRA's NF4 projections.
+    var quantizedSites: [String]?
     var rank: Int?
     var dropout: Float?
     var targets: [String]?
@@ -50,6 +55,9 @@ public struct MemoryReport: Encodable {
         parameters = ParameterLayout(config: run.model).count
         mode = run.mode.rawValue
         quantization = run.quantization.rawValue
+        precision = run.precision.name
+        attention = run.attention.rawValue
+        quantizedSites = run.mode == .qlora ? ProjectionSite.allCases.filter(run.quantizedSites.contains).map(\.rawValue) : nil
         rank = adapter ? run.lora.rank : nil
         dropout = adapter ? run.lora.dropout : nil
         targets = adapter ? run.lora.targets.sorted().map(\.rawValue) : nil
@@ -89,7 +97,7 @@ public struct MemoryReport: Encodable {
         switch run.mode {
         case .full: lines.append("full training of every parameter, \(optimizer)")
         case .lora, .qlora:
-            let base = run.mode == .lora ? "an fp32 base" : "an NF4 base (\(run.quantization.rawValue))"
+            let base = run.mode == .lora ? "an \(run.precision.name) base" : "an NF4 base (\(run.quantization.rawValue))"
             lines.append("\(run.mode == .lora ? "LoRA" : "QLoRA") over \(base): r \(run.lora.rank) on "
                 + "\(run.lora.targets.sorted().map(\.rawValue).joined(separator: ",")), dropout \(run.lora.dropout), \(optimizer) on "
                 + "\(p.trainedParameters.formatted()) adapter parameters")
@@ -117,6 +125,22 @@ public struct MemoryReport: Encodable {
         }
         let labelWidth = nameWidth + 2 + countWidth + 13 + 2
         func total(_ label: String, _ bytes: Int) -> String { pad(label, labelWidth) + pad(format(bytes), 11, left: true) }
+        guard run.isThisTrainers else {
+            // Another trainer's run: no ledger measures it, and this process's runtime is not its.
+            lines.append(total("tensors at the peak", p.total) + "  every component at once")
+            lines.append(total("loading (read in its own dtype)", p.loadingBytes))
+            lines.append("")
+            lines.append("assumptions (another trainer's run: not what this trainer allocates, nor what its ledger measures):")
+            let quantized = ProjectionSite.allCases.filter(run.quantizedSites.contains).map(\.rawValue).joined(separator: ", ")
+            lines.append("  dtype: \(run.precision.name) weights, adapter, gradients, optimizer state and activations"
+                + (run.mode == .qlora ? "; projections \(quantized) in NF4" : ""))
+            lines.append("  attention: " + (run.attention == .fused
+                ? "a fused kernel, no (T, T) probabilities kept" : "every layer's (T, T) probabilities kept"))
+            lines.append("  saved activations: this trainer's layout at those sizes; no activation checkpointing")
+            lines.append("  passes of \(p.passRows) row\(p.passRows == 1 ? "" : "s") (micro-batch \(run.microBatchSize)) × \(run.T) positions; "
+                + "\(p.shards) gradient buffer\(p.shards == 1 ? "" : "s") and \(p.workers) pass context\(p.workers == 1 ? "" : "s")")
+            return lines.joined(separator: "\n")
+        }
         lines.append(total("tensors at the peak (the ledger's)", p.total))
         lines.append(total(run.mode == .qlora ? "loading (fp32 model and its NF4 copy)" : "loading (the fp32 model)", p.loadingBytes))
         lines.append(total("runtime, estimated", MemoryPrediction.runtimeBytes(workers: p.workers))
