@@ -6,16 +6,18 @@ extension RunConfiguration {
     /// the code (the fingerprint): the benchmarks, their item limit, and the held-out data's settings.
     /// The knobs that only change training (rank, lr, seed, quantization, …) are left out, so every run
     /// of an experiment usually shares one base evaluation.
-    var evaluationObject: JSONValue {
-        var object: [String: JSONValue] = [
+    var evaluationFields: [String: JSONValue] {
+        var fields: [String: JSONValue] = [
             "benchmarks": .array(benchmarks.map { .string($0.rawValue) }), "dataset": .string(dataset),
         ]
-        if let evalLimit { object["eval_limit"] = .int(evalLimit) }
-        if let template { object["template"] = .string(template.rawValue) }
-        if let heldout { object["heldout"] = .string(heldout) }
-        if let heldoutFraction { object["heldout_fraction"] = .double(heldoutFraction) }
-        return .object(object)
+        if let evalLimit { fields["eval_limit"] = .int(evalLimit) }
+        if let template { fields["template"] = .string(template.rawValue) }
+        if let heldout { fields["heldout"] = .string(heldout) }
+        if let heldoutFraction { fields["heldout_fraction"] = .double(heldoutFraction) }
+        return fields
     }
+
+    var evaluationObject: JSONValue { .object(evaluationFields) }
 
     /// The evaluation settings as canonical JSON: what `base_evaluations.settings_json` keeps.
     public var evaluationSettingsJSON: String { CanonicalJSON.render(evaluationObject) }

@@ -156,23 +156,20 @@ public struct RunConfiguration: Codable, Hashable, Sendable, CustomStringConvert
             .joined(separator: " ")
     }
 
-    /// The configuration as a JSON object with the `CodingKeys` names; absent optional knobs are left out.
+    /// The configuration as a JSON object with the `CodingKeys` names, its evaluation settings
+    /// (`evaluationFields`) among them; absent optional knobs are left out.
     var jsonObject: JSONValue {
-        var object: [String: JSONValue] = [
+        var object = evaluationFields
+        object.merge([
             "rank": .int(rank), "alpha": .double(alpha), "dropout": .double(dropout), "rslora": .bool(rslora),
             "targets": .array(targets.map { .string($0.rawValue) }), "quantization": .string(quantization.rawValue),
             "optimizer": .string(optimizer.rawValue), "lr": .double(lr), "schedule": .string(schedule.rawValue),
             "warmup": .int(warmup), "passes": .int(passes), "batch": .int(batch), "micro_batch": .int(microBatch),
-            "clip": .double(clip), "seed": .int(seed), "dataset": .string(dataset),
-            "benchmarks": .array(benchmarks.map { .string($0.rawValue) }),
-        ]
+            "clip": .double(clip), "seed": .int(seed),
+        ]) { evaluation, _ in evaluation }
         if let weightDecay { object["weight_decay"] = .double(weightDecay) }
         if let maxLength { object["max_length"] = .int(maxLength) }
         if let trainExamples { object["train_examples"] = .int(trainExamples) }
-        if let evalLimit { object["eval_limit"] = .int(evalLimit) }
-        if let template { object["template"] = .string(template.rawValue) }
-        if let heldout { object["heldout"] = .string(heldout) }
-        if let heldoutFraction { object["heldout_fraction"] = .double(heldoutFraction) }
         return .object(object)
     }
 

@@ -19,6 +19,14 @@ struct ResumeTests {
         return p
     }
 
+    /// The checkpoint of a run of `identity` stopped after 2 AdamW steps, in a new directory the caller removes.
+    func twoStepCheckpoint(identity: String) throws -> URL {
+        let url = try temporaryDirectory().appendingPathComponent("checkpoint.safetensors")
+        _ = try Pretraining.run(model: makeModel(tinyConfig, perturbation: 0), tokens: tokens, parameters: parameters(.adamw),
+                                checkpointing: .init(url: url, identity: identity)) { $0.result.step + 1 < 2 }
+        return url
+    }
+
     @Test("Stopped after 2 and 4 steps and resumed each time, a run ends with the uninterrupted run's losses and parameters",
           arguments: [OptimizerKind.adamw, .sgd])
     func resumedRunEqualsUninterruptedRun(optimizer: OptimizerKind) throws {
@@ -44,11 +52,8 @@ struct ResumeTests {
 
     @Test("A checkpoint written while training something else is refused, naming both")
     func checkpointOfAnotherIdentityIsRefused() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let url = directory.appendingPathComponent("checkpoint.safetensors")
-        _ = try Pretraining.run(model: makeModel(tinyConfig, perturbation: 0), tokens: tokens, parameters: parameters(.adamw),
-                                checkpointing: .init(url: url, identity: "recipe a")) { $0.result.step + 1 < 2 }
+        let url = try twoStepCheckpoint(identity: "recipe a")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         let error = #expect(throws: CheckpointError.self) {
             try Pretraining.run(model: makeModel(tinyConfig, perturbation: 0), tokens: tokens, parameters: parameters(.adamw),
                                 checkpointing: .init(url: url, identity: "recipe b"))
@@ -59,11 +64,8 @@ struct ResumeTests {
 
     @Test("A checkpoint of another optimizer or model size is refused")
     func checkpointThatDoesNotFitIsRefused() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let url = directory.appendingPathComponent("checkpoint.safetensors")
-        _ = try Pretraining.run(model: makeModel(tinyConfig, perturbation: 0), tokens: tokens, parameters: parameters(.adamw),
-                                checkpointing: .init(url: url, identity: "recipe")) { $0.result.step + 1 < 2 }
+        let url = try twoStepCheckpoint(identity: "recipe")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         #expect(throws: CheckpointError.self) {
             try Pretraining.run(model: makeModel(tinyConfig, perturbation: 0), tokens: tokens, parameters: parameters(.sgd),
                                 checkpointing: .init(url: url, identity: "recipe"))
