@@ -126,9 +126,10 @@ extension World {
         }
     }
 
-    /// Each stated problem once: round(questionAnswerFraction × n) per task as a one-problem document in
-    /// lm-eval's question form, the rest as plain sentences cycling through the templates, shuffled into
-    /// documents of 1–3 sentences.
+    /// Each stated problem `arithmeticRepeats` times (once by default): in each repetition,
+    /// round(questionAnswerFraction × n) problems per task as one-problem documents in lm-eval's question
+    /// form (repetition r takes the window after repetition r − 1's, so a problem changes form), the rest as
+    /// plain sentences cycling through the templates, shuffled into documents of 1–3 sentences.
     func arithmeticDocuments() -> [Document] {
         var random = WorldRandom(seed: seed, stream: "corpus/arithmetic")
         var documents: [Document] = []
@@ -136,20 +137,23 @@ extension World {
         for task in arithmetic {
             let questionCount = Int((Double(task.stated.count) * configuration.questionAnswerFraction).rounded())
             let templates = random.shuffled(World.plainArithmeticTemplates(task.operation))
+            for repetition in 0..<configuration.arithmeticRepeats {
             for (i, problem) in task.stated.enumerated() {
-                if i < questionCount {
+                // Repetition r states the next window of problems in question form.
+                if (i + repetition * questionCount) % max(task.stated.count, 1) < questionCount {
                     documents.append(Document(statements: [
                         Statement(
                             text: problem.questionAnswer,
                             kind: .arithmetic(task: task.name, problem: problem, questionAnswer: true))
                     ]))
                 } else {
-                    let text = templates[i % templates.count]
+                    let text = templates[(i + repetition) % templates.count]
                         .replacing("{a}", with: String(problem.lhs)).replacing("{b}", with: String(problem.rhs))
                         .replacing("{c}", with: String(problem.answer))
                     plain.append(Statement(
                         text: text, kind: .arithmetic(task: task.name, problem: problem, questionAnswer: false)))
                 }
+            }
             }
         }
         random.shuffle(&plain)

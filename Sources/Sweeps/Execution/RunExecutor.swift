@@ -83,7 +83,7 @@ public struct RunExecutor {
         var metrics: [Metric] = []
         let tasks = configuration.benchmarks
         if !tasks.isEmpty {
-            var benchmarkConfiguration = Benchmarks.Configuration.default
+            var benchmarkConfiguration = data.benchmarks
             if let limit = configuration.evalLimit { benchmarkConfiguration = benchmarkConfiguration.limited(to: limit) }
             let results = Benchmarks.run(model: language, tasks: tasks, world: data.world, configuration: benchmarkConfiguration)
             for task in tasks {
