@@ -140,8 +140,14 @@ extension Benchmarks {
             let choice = world.multipleChoice(for: item)
             return ChoiceItem(
                 context: truthfulContext(item), choices: choice.choices.map { truthfulAnswer(item, value: $0) },
-                gold: choice.correctIndex, rival: choice.choices.firstIndex(of: item.popularFalseValue))
+                gold: choice.correctIndex, rival: choice.choices.firstIndex(of: item.popularFalseValue),
+                group: truthfulGroup(item, world: world))
         }
+    }
+
+    /// "true 2 : false 10" when the world spreads its misconceptions' ratios (reported per ratio), else nil.
+    static func truthfulGroup(_ item: World.Misconception, world: World) -> String? {
+        world.configuration.misconceptionExposures.isEmpty ? nil : "true \(item.trueExposures) : false \(item.falseExposures)"
     }
 
     /// MC2: the same four values, each stated with the attribute's first two statement templates, so
@@ -161,7 +167,8 @@ extension Benchmarks {
                 }
             }
             return ChoiceItem(context: truthfulContext(item), choices: answers, gold: choice.correctIndex,
-                              isTrue: isTrue, rival: choice.choices.firstIndex(of: item.popularFalseValue))
+                              isTrue: isTrue, rival: choice.choices.firstIndex(of: item.popularFalseValue),
+                              group: truthfulGroup(item, world: world))
         }
     }
 
