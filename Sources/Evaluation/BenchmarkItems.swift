@@ -118,7 +118,9 @@ extension Benchmarks {
         case .facts:
             return .choices(factsItems(world: world, count: configuration.factsItems, choiceCount: configuration.factsChoices))
         case .arith2ds: return .greedy(arithmeticItems(world: world, task: "2ds", count: configuration.arithmeticItems))
-        case .arith4ds: return .greedy(arithmeticItems(world: world, task: "4ds", count: configuration.arithmeticItems))
+        case .arith4ds:
+            // The world's hard subtraction task: 4-digit by default (hard_arithmetic_digits sets it).
+            return .greedy(arithmeticItems(world: world, task: world.hardSubtractionTaskName, count: configuration.arithmeticItems))
         }
     }
 

@@ -30,7 +30,8 @@ extension World {
         public var triple: [Int] { [lhs, rhs, answer].sorted() }
     }
 
-    /// An lm-eval arithmetic task: "2ds" (2-digit subtraction), "2da", "4ds", "4da". `stated` problems are in
+    /// An lm-eval arithmetic task: "2ds" (2-digit subtraction), "2da", "4ds", "4da" (or "3ds", "3da" … with
+    /// `Configuration.hardArithmeticDigits`). `stated` problems are in
     /// the corpus, once each; `heldOut` problems are not, nor is any problem with the same three numbers.
     public struct ArithmeticTask: Sendable, Hashable, Codable {
         public let name: String
@@ -56,11 +57,14 @@ extension World {
         }
     }
 
+    /// 10...99 for two digits, 1000...9999 for four.
     static func operandRange(digits: Int) -> ClosedRange<Int> {
-        digits == 2 ? 10...99 : 1000...9999
+        var low = 1
+        for _ in 1..<digits { low *= 10 }
+        return low...(low * 10 - 1)
     }
 
-    /// How many problems exist (capped at 100,000 for four digits, which is plenty).
+    /// How many problems exist (capped at 100,000 beyond two digits, which is plenty).
     static func problemSpace(digits: Int, operation: ArithmeticProblem.Operation) -> Int {
         let n = operandRange(digits: digits).count
         guard digits == 2 else { return 100_000 }
@@ -69,9 +73,10 @@ extension World {
 
     static func makeArithmetic(seed: UInt64, configuration c: Configuration) -> [ArithmeticTask] {
         var random = WorldRandom(seed: seed, stream: "arithmetic")
+        let hard = c.hardArithmeticDigits
         let specs: [(name: String, digits: Int, operation: ArithmeticProblem.Operation, stated: Int)] = [
             ("2ds", 2, .minus, c.twoDigitSubtractions), ("2da", 2, .plus, c.twoDigitAdditions),
-            ("4ds", 4, .minus, c.fourDigitSubtractions), ("4da", 4, .plus, c.fourDigitAdditions),
+            ("\(hard)ds", hard, .minus, c.fourDigitSubtractions), ("\(hard)da", hard, .plus, c.fourDigitAdditions),
         ]
         // Each task draws from its own candidate stream: the whole shuffled space for two digits,
         // fresh random draws for four.

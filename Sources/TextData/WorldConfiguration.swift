@@ -47,6 +47,10 @@ extension World {
         public var questionAnswerFraction = 0.3
         /// How many times each stated problem is stated (each repetition picks its own form and template).
         public var arithmeticRepeats = 1
+        /// Digits of the operands of the hard tasks ("4ds" and "4da" at the default 4; 3 makes them "3ds" and
+        /// "3da"). The `four_digit_*` counts size them whatever their digits; the arith-4ds benchmark asks the
+        /// hard subtraction task.
+        public var hardArithmeticDigits = 4
 
         public init() {}
 
@@ -121,12 +125,14 @@ extension World {
             try check((0...1).contains(questionAnswerFraction), .questionAnswerFraction,
                 "is a share between 0 and 1, got \(questionAnswerFraction)")
             try check(arithmeticRepeats >= 1, .arithmeticRepeats, "needs at least 1, got \(arithmeticRepeats)")
+            try check((3...6).contains(hardArithmeticDigits), .hardArithmeticDigits,
+                "must be between 3 and 6 (2 digits are the easy tasks), got \(hardArithmeticDigits)")
             try check(heldOutProblems >= 1, .heldOutProblems, "needs at least 1, got \(heldOutProblems)")
             let counts: [(CodingKeys, Int, Int)] = [
                 (.twoDigitSubtractions, twoDigitSubtractions, World.problemSpace(digits: 2, operation: .minus)),
                 (.twoDigitAdditions, twoDigitAdditions, World.problemSpace(digits: 2, operation: .plus)),
-                (.fourDigitSubtractions, fourDigitSubtractions, 100_000),
-                (.fourDigitAdditions, fourDigitAdditions, 100_000),
+                (.fourDigitSubtractions, fourDigitSubtractions, World.problemSpace(digits: hardArithmeticDigits, operation: .minus)),
+                (.fourDigitAdditions, fourDigitAdditions, World.problemSpace(digits: hardArithmeticDigits, operation: .plus)),
             ]
             for (key, count, space) in counts {
                 // Each held-out problem can bar a few related problems from being stated (same three numbers).
@@ -155,6 +161,7 @@ extension World {
             case fourDigitSubtractions = "four_digit_subtractions", fourDigitAdditions = "four_digit_additions"
             case heldOutProblems = "held_out_problems", questionAnswerFraction = "question_answer_fraction"
             case arithmeticRepeats = "arithmetic_repeats"
+            case hardArithmeticDigits = "hard_arithmetic_digits"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -192,6 +199,7 @@ extension World {
             try read(.heldOutProblems, into: &heldOutProblems)
             try read(.questionAnswerFraction, into: &questionAnswerFraction)
             try read(.arithmeticRepeats, into: &arithmeticRepeats)
+            try read(.hardArithmeticDigits, into: &hardArithmeticDigits)
             try validate()
         }
 
@@ -221,6 +229,7 @@ extension World {
             try c.encode(heldOutProblems, forKey: .heldOutProblems)
             try c.encode(questionAnswerFraction, forKey: .questionAnswerFraction)
             try c.encode(arithmeticRepeats, forKey: .arithmeticRepeats)
+            try c.encode(hardArithmeticDigits, forKey: .hardArithmeticDigits)
         }
     }
 

@@ -79,6 +79,7 @@ import TextData
         ("[world]\nexposures = \"many\"\n", "base.toml:2: world.exposures: expected"),
         ("[world]\nmisconception_exposures = [[1, 2, 3]]\n", "base.toml:2: world.misconception_exposures: is a list of [true, false] pairs"),
         ("[world]\narithmetic_repeats = 0\n", "base.toml:2: world.arithmetic_repeats: needs at least 1"),
+        ("[world]\nhard_arithmetic_digits = 2\n", "base.toml:2: world.hard_arithmetic_digits: must be between 3 and 6"),
         ("[world]\nmisconception_false_exposures = 2\n", "base.toml:2: world.misconception_false_exposures: must exceed"),
         ("[benchmarks]\nfacts_choices = 1\n", "base.toml:2: benchmarks.facts_choices: expected an integer ≥ 2, got 1"),
         ("[benchmarks]\ntruthful_items = \"all\"\n", "base.toml:2: benchmarks.truthful_items: expected an integer ≥ 1"),
