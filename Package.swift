@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["Model", "Adapters", "Kernels", "SafeTensors"], swiftSettings: vectorSettings),
         // Experiment files (TOML): header, defaults, grid, derived knobs; expansion into runs with stable ids.
         .target(name: "Experiments", dependencies: [
-            "Vocabulary", "JSON",
+            "Vocabulary", "JSON", "TextData",
             .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "Tokenization", "TextData", "TestSupport"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "Training", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Vocabulary", "TestSupport"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TextData"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "SweepsTests", dependencies: [

@@ -118,7 +118,9 @@ extension Benchmarks {
         case .facts:
             return .choices(factsItems(world: world, count: configuration.factsItems, choiceCount: configuration.factsChoices))
         case .arith2ds: return .greedy(arithmeticItems(world: world, task: "2ds", count: configuration.arithmeticItems))
-        case .arith4ds: return .greedy(arithmeticItems(world: world, task: "4ds", count: configuration.arithmeticItems))
+        case .arith4ds:
+            // The world's hard subtraction task: 4-digit by default (hard_arithmetic_digits sets it).
+            return .greedy(arithmeticItems(world: world, task: world.hardSubtractionTaskName, count: configuration.arithmeticItems))
         }
     }
 
@@ -140,8 +142,14 @@ extension Benchmarks {
             let choice = world.multipleChoice(for: item)
             return ChoiceItem(
                 context: truthfulContext(item), choices: choice.choices.map { truthfulAnswer(item, value: $0) },
-                gold: choice.correctIndex, rival: choice.choices.firstIndex(of: item.popularFalseValue))
+                gold: choice.correctIndex, rival: choice.choices.firstIndex(of: item.popularFalseValue),
+                group: truthfulGroup(item, world: world))
         }
+    }
+
+    /// "true 2 : false 10" when the world spreads its misconceptions' ratios (reported per ratio), else nil.
+    static func truthfulGroup(_ item: World.Misconception, world: World) -> String? {
+        world.configuration.misconceptionExposures.isEmpty ? nil : "true \(item.trueExposures) : false \(item.falseExposures)"
     }
 
     /// MC2: the same four values, each stated with the attribute's first two statement templates, so
@@ -161,7 +169,8 @@ extension Benchmarks {
                 }
             }
             return ChoiceItem(context: truthfulContext(item), choices: answers, gold: choice.correctIndex,
-                              isTrue: isTrue, rival: choice.choices.firstIndex(of: item.popularFalseValue))
+                              isTrue: isTrue, rival: choice.choices.firstIndex(of: item.popularFalseValue),
+                              group: truthfulGroup(item, world: world))
         }
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import JSON
+import TextData
 import Vocabulary
 import TOMLKit
 
@@ -8,8 +10,15 @@ import TOMLKit
 ///
 /// Every key has a default; the file lists the ones it sets. Unknown keys and values out of range are
 /// errors that name the file, line and key.
+///
+/// `[world]` takes `seed` and every key of `World.Configuration` (`town_count`, `exposures`,
+/// `misconception_exposures`, …); `[benchmarks]` takes the item counts (`BenchmarkCounts`).
 public struct BaseRecipe: Sendable, Equatable {
     public var worldSeed: UInt64 = 1
+    /// The world's shape beyond its seed: the `[world]` keys other than `seed`.
+    public var world = World.Configuration.default
+    /// How many items each benchmark asks: the `[benchmarks]` keys.
+    public var benchmarks = BenchmarkCounts()
     public var wordNetBytes = 1_000_000
     public var vocabularySize = 1_000
 
@@ -39,6 +48,13 @@ public struct BaseRecipe: Sendable, Equatable {
     /// Each key a recipe may set, by section, with its check and where it goes.
     private static var keys: [String: [String: Field]] { [
         "world": ["seed": .unsigned(\.worldSeed)],
+        "benchmarks": [
+            "truthful_items": .optionalInteger(\.benchmarks.truthfulItems, minimum: 1),
+            "causative_pairs_per_group": .integer(\.benchmarks.causativePairsPerGroup, minimum: 1),
+            "facts_items": .optionalInteger(\.benchmarks.factsItems, minimum: 1),
+            "facts_choices": .integer(\.benchmarks.factsChoices, minimum: 2),
+            "arithmetic_items": .optionalInteger(\.benchmarks.arithmeticItems, minimum: 1),
+        ],
         "corpus": ["wordnet_bytes": .integer(\.wordNetBytes, minimum: 0)],
         "tokenizer": ["vocab": .integer(\.vocabularySize, minimum: 259 + 16)],
         "model": [
@@ -86,19 +102,42 @@ public struct BaseRecipe: Sendable, Equatable {
             guard let body = table[section]?.table else {
                 throw RecipeError(file: path, line: lines.line(ofKey: section, in: nil), key: section, message: "expected a [\(section)] table")
             }
+            var worldSettings: [String: JSONValue] = [:]
             for key in body.keys.sorted() {
                 let line = lines.line(ofKey: key, in: section)
+                if section == "world", fields[key] == nil, World.Configuration.keyNames.contains(key) {
+                    guard let value = jsonValue(body[key]!) else {
+                        throw RecipeError(file: path, line: line, key: "world.\(key)",
+                                          message: "expected a number, a boolean, a string or a list, got \(body[key]!.tomlValue.debugDescription)")
+                    }
+                    worldSettings[key] = value
+                    continue
+                }
                 guard let field = fields[key] else {
+                    let expected = section == "world" ? fields.keys.sorted() + World.Configuration.keyNames.sorted() : fields.keys.sorted()
                     throw RecipeError(file: path, line: line, key: "\(section).\(key)",
-                                      message: "unknown key; expected one of \(fields.keys.sorted().joined(separator: ", "))")
+                                      message: "unknown key; expected one of \(expected.joined(separator: ", "))")
                 }
                 if let problem = field.assign(body[key]!, to: &recipe) {
                     throw RecipeError(file: path, line: line, key: "\(section).\(key)", message: problem)
                 }
             }
+            if !worldSettings.isEmpty {
+                do {
+                    recipe.world = try World.Configuration.decode(worldSettings)
+                } catch let error as World.ConfigurationError {
+                    throw RecipeError(file: path, line: lines.line(ofKey: error.key, in: "world"), key: "world.\(error.key)",
+                                      message: error.message)
+                }
+            }
         }
         if let problem = recipe.problems().first {
             throw RecipeError(file: path, line: nil, key: "model", message: problem)
+        }
+        let fewestValues = World.Attribute.allCases.map(\.values.count).min()!
+        if recipe.benchmarks.factsChoices > fewestValues {
+            throw RecipeError(file: path, line: lines.line(ofKey: "facts_choices", in: "benchmarks"), key: "benchmarks.facts_choices",
+                              message: "expected at most \(fewestValues) (the values of the smallest attribute), got \(recipe.benchmarks.factsChoices)")
         }
         return recipe
     }
@@ -111,13 +150,27 @@ public struct BaseRecipe: Sendable, Equatable {
         return problems
     }
 
-    /// Every setting, defaults included, one `section.key=value` per line in a fixed order: what the hash covers.
+    /// Sections whose keys enter the canonical text only when they differ from the default, so that a
+    /// recipe written before the section (or the key) existed keeps its hash. `world.seed` always enters.
+    static let sectionsListedWhenChanged: Set<String> = ["world", "benchmarks"]
+
+    /// Every setting, one `section.key=value` per line in a fixed order: what the hash covers. Defaults
+    /// are included, except in `[world]` (all but `seed`) and `[benchmarks]`, whose keys are listed only
+    /// when they differ from the default (a world key's value as canonical JSON, `world.exposures=[3,6,12,24]`).
     public var canonicalText: String {
+        let defaults = BaseRecipe()
         var lines: [String] = []
         for section in Self.keys.keys.sorted() {
+            var entries: [(key: String, value: String)] = []
             for key in Self.keys[section]!.keys.sorted() {
-                lines.append("\(section).\(key)=\(Self.keys[section]![key]!.value(of: self))")
+                let field = Self.keys[section]![key]!
+                let value = field.value(of: self)
+                if Self.sectionsListedWhenChanged.contains(section), !(section == "world" && key == "seed"),
+                   value == field.value(of: defaults) { continue }
+                entries.append((key, value))
             }
+            if section == "world" { entries += world.changedSettings() }
+            for entry in entries.sorted(by: { $0.key < $1.key }) { lines.append("\(section).\(entry.key)=\(entry.value)") }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -129,6 +182,8 @@ public struct BaseRecipe: Sendable, Equatable {
 
     private enum Field {
         case integer(WritableKeyPath<BaseRecipe, Int>, minimum: Int)
+        /// nil until set: "every item" for a benchmark count.
+        case optionalInteger(WritableKeyPath<BaseRecipe, Int?>, minimum: Int)
         case unsigned(WritableKeyPath<BaseRecipe, UInt64>)
         case real(WritableKeyPath<BaseRecipe, Double>, minimum: Double)
         case boolean(WritableKeyPath<BaseRecipe, Bool>)
@@ -138,6 +193,10 @@ public struct BaseRecipe: Sendable, Equatable {
         func assign(_ value: TOMLValueConvertible, to recipe: inout BaseRecipe) -> String? {
             switch self {
             case .integer(let path, let minimum):
+                guard let int = value.int else { return "expected an integer ≥ \(minimum), got \(value.tomlValue.debugDescription)" }
+                guard int >= minimum else { return "expected an integer ≥ \(minimum), got \(int)" }
+                recipe[keyPath: path] = int
+            case .optionalInteger(let path, let minimum):
                 guard let int = value.int else { return "expected an integer ≥ \(minimum), got \(value.tomlValue.debugDescription)" }
                 guard int >= minimum else { return "expected an integer ≥ \(minimum), got \(int)" }
                 recipe[keyPath: path] = int
@@ -165,6 +224,7 @@ public struct BaseRecipe: Sendable, Equatable {
         func value(of recipe: BaseRecipe) -> String {
             switch self {
             case .integer(let path, _): "\(recipe[keyPath: path])"
+            case .optionalInteger(let path, _): recipe[keyPath: path].map { "\($0)" } ?? "all"
             case .unsigned(let path): "\(recipe[keyPath: path])"
             case .real(let path, _): "\(recipe[keyPath: path])"
             case .boolean(let path): "\(recipe[keyPath: path])"

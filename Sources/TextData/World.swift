@@ -59,4 +59,7 @@ public struct World: Sendable {
     public func arithmeticTask(named name: String) -> ArithmeticTask? {
         arithmetic.first { $0.name == name }
     }
+
+    /// The hard subtraction task the arith-4ds benchmark asks: "4ds", or "3ds" … with `hardArithmeticDigits`.
+    public var hardSubtractionTaskName: String { "\(configuration.hardArithmeticDigits)ds" }
 }

@@ -30,7 +30,8 @@ extension World {
         public var triple: [Int] { [lhs, rhs, answer].sorted() }
     }
 
-    /// An lm-eval arithmetic task: "2ds" (2-digit subtraction), "2da", "4ds", "4da". `stated` problems are in
+    /// An lm-eval arithmetic task: "2ds" (2-digit subtraction), "2da", "4ds", "4da" (or "3ds", "3da" … with
+    /// `Configuration.hardArithmeticDigits`). `stated` problems are in
     /// the corpus, once each; `heldOut` problems are not, nor is any problem with the same three numbers.
     public struct ArithmeticTask: Sendable, Hashable, Codable {
         public let name: String
@@ -56,11 +57,14 @@ extension World {
         }
     }
 
+    /// 10...99 for two digits, 1000...9999 for four.
     static func operandRange(digits: Int) -> ClosedRange<Int> {
-        digits == 2 ? 10...99 : 1000...9999
+        var low = 1
+        for _ in 1..<digits { low *= 10 }
+        return low...(low * 10 - 1)
     }
 
-    /// How many problems exist (capped at 100,000 for four digits, which is plenty).
+    /// How many problems exist (capped at 100,000 beyond two digits, which is plenty).
     static func problemSpace(digits: Int, operation: ArithmeticProblem.Operation) -> Int {
         let n = operandRange(digits: digits).count
         guard digits == 2 else { return 100_000 }
@@ -69,9 +73,10 @@ extension World {
 
     static func makeArithmetic(seed: UInt64, configuration c: Configuration) -> [ArithmeticTask] {
         var random = WorldRandom(seed: seed, stream: "arithmetic")
+        let hard = c.hardArithmeticDigits
         let specs: [(name: String, digits: Int, operation: ArithmeticProblem.Operation, stated: Int)] = [
             ("2ds", 2, .minus, c.twoDigitSubtractions), ("2da", 2, .plus, c.twoDigitAdditions),
-            ("4ds", 4, .minus, c.fourDigitSubtractions), ("4da", 4, .plus, c.fourDigitAdditions),
+            ("\(hard)ds", hard, .minus, c.fourDigitSubtractions), ("\(hard)da", hard, .plus, c.fourDigitAdditions),
         ]
         // Each task draws from its own candidate stream: the whole shuffled space for two digits,
         // fresh random draws for four.
@@ -126,9 +131,10 @@ extension World {
         }
     }
 
-    /// Each stated problem once: round(questionAnswerFraction × n) per task as a one-problem document in
-    /// lm-eval's question form, the rest as plain sentences cycling through the templates, shuffled into
-    /// documents of 1–3 sentences.
+    /// Each stated problem `arithmeticRepeats` times (once by default): in each repetition,
+    /// round(questionAnswerFraction × n) problems per task as one-problem documents in lm-eval's question
+    /// form (repetition r takes the window after repetition r − 1's, so a problem changes form), the rest as
+    /// plain sentences cycling through the templates, shuffled into documents of 1–3 sentences.
     func arithmeticDocuments() -> [Document] {
         var random = WorldRandom(seed: seed, stream: "corpus/arithmetic")
         var documents: [Document] = []
@@ -136,20 +142,23 @@ extension World {
         for task in arithmetic {
             let questionCount = Int((Double(task.stated.count) * configuration.questionAnswerFraction).rounded())
             let templates = random.shuffled(World.plainArithmeticTemplates(task.operation))
+            for repetition in 0..<configuration.arithmeticRepeats {
             for (i, problem) in task.stated.enumerated() {
-                if i < questionCount {
+                // Repetition r states the next window of problems in question form.
+                if (i + repetition * questionCount) % max(task.stated.count, 1) < questionCount {
                     documents.append(Document(statements: [
                         Statement(
                             text: problem.questionAnswer,
                             kind: .arithmetic(task: task.name, problem: problem, questionAnswer: true))
                     ]))
                 } else {
-                    let text = templates[i % templates.count]
+                    let text = templates[(i + repetition) % templates.count]
                         .replacing("{a}", with: String(problem.lhs)).replacing("{b}", with: String(problem.rhs))
                         .replacing("{c}", with: String(problem.answer))
                     plain.append(Statement(
                         text: text, kind: .arithmetic(task: task.name, problem: problem, questionAnswer: false)))
                 }
+            }
             }
         }
         random.shuffle(&plain)

@@ -16,6 +16,10 @@ extension World {
         public var misconceptionCount = 100
         public var misconceptionTrueExposures = 5
         public var misconceptionFalseExposures = 15
+        /// Per-item (true, false) exposure pairs, `[[true, false], …]`: item i gets pair i % count, so the
+        /// base model can prefer the truth on some items and the myth on others. Empty (the default): every
+        /// item gets (misconceptionTrueExposures, misconceptionFalseExposures).
+        public var misconceptionExposures: [[Int]] = []
         /// Share of those statements framed as hearsay ("Many people believe that …") when false, or as
         /// record ("In fact, …") when true; the rest are plain statements like any fact's.
         public var framedFraction = 0.3
@@ -41,6 +45,12 @@ extension World {
         public var heldOutProblems = 400
         /// Share stated as "Question: What is 59 minus 38?\nAnswer: 21", the rest as plain sentences.
         public var questionAnswerFraction = 0.3
+        /// How many times each stated problem is stated (each repetition picks its own form and template).
+        public var arithmeticRepeats = 1
+        /// Digits of the operands of the hard tasks ("4ds" and "4da" at the default 4; 3 makes them "3ds" and
+        /// "3da"). The `four_digit_*` counts size them whatever their digits; the arith-4ds benchmark asks the
+        /// hard subtraction task.
+        public var hardArithmeticDigits = 4
 
         public init() {}
 
@@ -92,8 +102,12 @@ extension World {
                 "cannot be negative, got \(misconceptionCount)")
             try check(misconceptionTrueExposures >= 1, .misconceptionTrueExposures,
                 "needs the truth stated at least once, got \(misconceptionTrueExposures)")
-            try check(misconceptionFalseExposures > misconceptionTrueExposures, .misconceptionFalseExposures,
-                "must exceed misconception_true_exposures (\(misconceptionTrueExposures)), got \(misconceptionFalseExposures)")
+            if misconceptionExposures.isEmpty {
+                try check(misconceptionFalseExposures > misconceptionTrueExposures, .misconceptionFalseExposures,
+                    "must exceed misconception_true_exposures (\(misconceptionTrueExposures)), got \(misconceptionFalseExposures)")
+            }
+            try check(misconceptionExposures.allSatisfy { $0.count == 2 && $0.allSatisfy { $0 >= 1 } }, .misconceptionExposures,
+                "is a list of [true, false] pairs of positive counts, e.g. [[2, 10], [6, 6], [10, 2]]; got \(misconceptionExposures)")
             try check((0...1).contains(framedFraction), .framedFraction,
                 "is a share between 0 and 1, got \(framedFraction)")
             try check(frequentVerbs >= 1 && rareVerbs >= 0 && heldOutVerbs >= 0, .frequentVerbs,
@@ -110,12 +124,15 @@ extension World {
                 "is a share strictly between 0 and 1, got \(frequentTransitiveFraction)")
             try check((0...1).contains(questionAnswerFraction), .questionAnswerFraction,
                 "is a share between 0 and 1, got \(questionAnswerFraction)")
+            try check(arithmeticRepeats >= 1, .arithmeticRepeats, "needs at least 1, got \(arithmeticRepeats)")
+            try check((3...6).contains(hardArithmeticDigits), .hardArithmeticDigits,
+                "must be between 3 and 6 (2 digits are the easy tasks), got \(hardArithmeticDigits)")
             try check(heldOutProblems >= 1, .heldOutProblems, "needs at least 1, got \(heldOutProblems)")
             let counts: [(CodingKeys, Int, Int)] = [
                 (.twoDigitSubtractions, twoDigitSubtractions, World.problemSpace(digits: 2, operation: .minus)),
                 (.twoDigitAdditions, twoDigitAdditions, World.problemSpace(digits: 2, operation: .plus)),
-                (.fourDigitSubtractions, fourDigitSubtractions, 100_000),
-                (.fourDigitAdditions, fourDigitAdditions, 100_000),
+                (.fourDigitSubtractions, fourDigitSubtractions, World.problemSpace(digits: hardArithmeticDigits, operation: .minus)),
+                (.fourDigitAdditions, fourDigitAdditions, World.problemSpace(digits: hardArithmeticDigits, operation: .plus)),
             ]
             for (key, count, space) in counts {
                 // Each held-out problem can bar a few related problems from being stated (same three numbers).
@@ -125,11 +142,15 @@ extension World {
             }
         }
 
-        enum CodingKeys: String, CodingKey {
+        /// The snake_case keys, as a recipe's `[world]` section spells them.
+        public static var keyNames: [String] { CodingKeys.allCases.map(\.stringValue) }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case townCount = "town_count", exposures, pronounFraction = "pronoun_fraction"
             case misconceptionCount = "misconception_count"
             case misconceptionTrueExposures = "misconception_true_exposures"
             case misconceptionFalseExposures = "misconception_false_exposures"
+            case misconceptionExposures = "misconception_exposures"
             case framedFraction = "framed_fraction"
             case sentencesPerVerb = "sentences_per_verb", frequentVerbs = "frequent_verbs"
             case rareVerbs = "rare_verbs", heldOutVerbs = "held_out_verbs"
@@ -139,6 +160,8 @@ extension World {
             case twoDigitSubtractions = "two_digit_subtractions", twoDigitAdditions = "two_digit_additions"
             case fourDigitSubtractions = "four_digit_subtractions", fourDigitAdditions = "four_digit_additions"
             case heldOutProblems = "held_out_problems", questionAnswerFraction = "question_answer_fraction"
+            case arithmeticRepeats = "arithmetic_repeats"
+            case hardArithmeticDigits = "hard_arithmetic_digits"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -153,6 +176,7 @@ extension World {
             try read(.misconceptionCount, into: &misconceptionCount)
             try read(.misconceptionTrueExposures, into: &misconceptionTrueExposures)
             try read(.misconceptionFalseExposures, into: &misconceptionFalseExposures)
+            try read(.misconceptionExposures, into: &misconceptionExposures)
             try read(.framedFraction, into: &framedFraction)
             try read(.sentencesPerVerb, into: &sentencesPerVerb)
             try read(.frequentVerbs, into: &frequentVerbs)
@@ -174,6 +198,8 @@ extension World {
             try read(.fourDigitAdditions, into: &fourDigitAdditions)
             try read(.heldOutProblems, into: &heldOutProblems)
             try read(.questionAnswerFraction, into: &questionAnswerFraction)
+            try read(.arithmeticRepeats, into: &arithmeticRepeats)
+            try read(.hardArithmeticDigits, into: &hardArithmeticDigits)
             try validate()
         }
 
@@ -185,6 +211,7 @@ extension World {
             try c.encode(misconceptionCount, forKey: .misconceptionCount)
             try c.encode(misconceptionTrueExposures, forKey: .misconceptionTrueExposures)
             try c.encode(misconceptionFalseExposures, forKey: .misconceptionFalseExposures)
+            try c.encode(misconceptionExposures, forKey: .misconceptionExposures)
             try c.encode(framedFraction, forKey: .framedFraction)
             try c.encode(sentencesPerVerb, forKey: .sentencesPerVerb)
             try c.encode(frequentVerbs, forKey: .frequentVerbs)
@@ -201,6 +228,8 @@ extension World {
             try c.encode(fourDigitAdditions, forKey: .fourDigitAdditions)
             try c.encode(heldOutProblems, forKey: .heldOutProblems)
             try c.encode(questionAnswerFraction, forKey: .questionAnswerFraction)
+            try c.encode(arithmeticRepeats, forKey: .arithmeticRepeats)
+            try c.encode(hardArithmeticDigits, forKey: .hardArithmeticDigits)
         }
     }
 
@@ -209,5 +238,10 @@ extension World {
         public let key: String
         public let message: String
         public var description: String { "world configuration: \(key) \(message)" }
+
+        public init(key: String, message: String) {
+            self.key = key
+            self.message = message
+        }
     }
 }

@@ -1,6 +1,7 @@
 extension World {
     /// The TruthfulQA analogue: a town (not one of `towns`) whose attribute has a true value, stated
-    /// `trueExposures` times, and a popular false value, stated `falseExposures` times (more often).
+    /// `trueExposures` times, and a popular false value, stated `falseExposures` times (more often by
+    /// default; `Configuration.misconceptionExposures` spreads the ratio from item to item).
     ///
     /// Some statements are framed: the false value as hearsay ("Many people believe that …"), the true value
     /// as record ("In fact, …"), so that a model could learn to tell them apart; the rest are plain sentences,
@@ -57,16 +58,19 @@ extension World {
             stream: "choices/misconception/\(misconception.index)/\(choiceCount)")
     }
 
-    /// Item i is about attribute i % 4, so the attributes share the items evenly.
+    /// Item i is about attribute i % 4, so the attributes share the items evenly, and gets the exposure
+    /// pair `misconceptionExposures[i % count]` when the configuration lists pairs.
     static func makeMisconceptions(names: [String], seed: UInt64, configuration: Configuration) -> [Misconception] {
         var random = WorldRandom(seed: seed, stream: "misconceptions")
         return names.indices.map { i in
             let attribute = Attribute.allCases[i % Attribute.allCases.count]
             let pair = random.sample(attribute.values, count: 2)
+            let exposures = configuration.misconceptionExposures.isEmpty
+                ? [configuration.misconceptionTrueExposures, configuration.misconceptionFalseExposures]
+                : configuration.misconceptionExposures[i % configuration.misconceptionExposures.count]
             return Misconception(
                 index: i, town: names[i], attribute: attribute, trueValue: pair[0], popularFalseValue: pair[1],
-                trueExposures: configuration.misconceptionTrueExposures,
-                falseExposures: configuration.misconceptionFalseExposures)
+                trueExposures: exposures[0], falseExposures: exposures[1])
         }
     }
 

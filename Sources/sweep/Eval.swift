@@ -32,8 +32,8 @@ struct Eval: ParsableCommand {
     @Option(help: "Comma-separated tasks: \(BenchmarkTask.allCases.map(\.rawValue).joined(separator: ",")) (default: all).")
     var tasks = "all"
 
-    @Option(help: "Seed of the world the items come from.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed of the world the items come from (default: the model's own world, from its recipe.json; a seed given here keeps the default world's shape).")
+    var seed: UInt64?
 
     @Option(help: "At most this many items per task (lm-eval's --limit), for quick checks.")
     var limit: Int?
@@ -68,9 +68,10 @@ struct Eval: ParsableCommand {
             throw CommandError("\(model)/tokenizer.json has \(encoding.vocabularySize) tokens, more than the model's vocab_size (\(config.vocabSize)): it is not this model's tokenizer")
         }
         let llama = try adapterOptions.attach(to: ModelDirectory.load(model))
-        var configuration = Benchmarks.Configuration.default
+        // The model's own world and item counts (its recipe.json), unless --seed names another world.
+        var configuration = seed == nil ? BaseModel.benchmarkConfiguration(model) : .default
         if let limit { configuration = configuration.limited(to: limit) }
-        let world = World(seed: seed)
+        let world = try seed.map { World(seed: $0) } ?? BaseModel.world(model)
 
         let (results, floorResults, report) = try SuiteEvaluation.run(
             model: llama, encoding: encoding, world: world, tasks: chosen, configuration: configuration,

@@ -100,3 +100,42 @@ struct BenchmarkItemsTests {
         #expect(throws: BenchmarkError.self) { try BenchmarkTask.parseList("facts,mmlu") }
     }
 }
+
+@Suite("Benchmark item counts and the hard arithmetic task")
+struct BenchmarkCountTests {
+    @Test("Item counts are as configured: misconceptions, pairs per group, facts and problems")
+    func itemCountsAreAsConfigured() {
+        let world = EvaluationFixtures.world
+        var configuration = Benchmarks.Configuration.default
+        configuration.truthfulItems = 5
+        configuration.causativePairsPerGroup = 7
+        configuration.factsItems = 9
+        configuration.arithmeticItems = 11
+        let groups = Set(world.verbs.filter(\.alternates).map(\.group)).count
+        #expect(Benchmarks.items(for: .truthfulMC1, world: world, configuration: configuration).count == 5)
+        #expect(Benchmarks.items(for: .truthfulMC2, world: world, configuration: configuration).count == 5)
+        #expect(Benchmarks.items(for: .causative, world: world, configuration: configuration).count == 7 * groups)
+        #expect(Benchmarks.items(for: .facts, world: world, configuration: configuration).count == 9)
+        #expect(Benchmarks.items(for: .arith2ds, world: world, configuration: configuration).count == 11)
+        #expect(Benchmarks.items(for: .arith4ds, world: world, configuration: configuration).count == 11)
+    }
+
+    @Test("With hard_arithmetic_digits = 3, arith-4ds asks held-out 3-digit subtractions in lm-eval's form")
+    func hardTaskFollowsItsDigits() {
+        var configuration = World.Configuration.tiny
+        configuration.hardArithmeticDigits = 3
+        let world = World(seed: 7, configuration: configuration)
+        #expect(world.arithmetic.map(\.name) == ["2ds", "2da", "3ds", "3da"])
+        guard case .greedy(let items) = Benchmarks.items(for: .arith4ds, world: world) else {
+            Issue.record("arithmetic items are greedy")
+            return
+        }
+        #expect(items.count == configuration.heldOutProblems)
+        for (item, problem) in zip(items, world.arithmeticTask(named: "3ds")!.heldOut) {
+            #expect((100...999).contains(problem.lhs) && (100...999).contains(problem.rhs))
+            #expect(item.context == "Question: What is \(problem.lhs) minus \(problem.rhs)?\nAnswer:")
+            #expect(item.target == " \(problem.lhs - problem.rhs)")
+        }
+        #expect(World(seed: 7, configuration: .tiny).hardSubtractionTaskName == "4ds")
+    }
+}

@@ -54,7 +54,7 @@ public struct BasePretraining {
     func corpusAndTokenizer() throws -> (BPETokenizer, [Int32]) {
         var configuration = PretrainingCorpus.Configuration.default
         configuration.wordNetBytes = recipe.wordNetBytes
-        let corpus = try PretrainingCorpus.build(seed: recipe.worldSeed, configuration: configuration)
+        let corpus = try PretrainingCorpus.build(seed: recipe.worldSeed, world: recipe.world, configuration: configuration)
         printProgress("corpus: \(corpus.summary)")
         let tokenizer = corpus.trainTokenizer(vocabularySize: recipe.vocabularySize)
         return (tokenizer, corpus.texts.flatMap { tokenizer.encode($0, addBOS: true, addEOS: true) })
@@ -142,8 +142,8 @@ public struct BasePretraining {
     func score(_ model: Llama, tokenizer: BPETokenizer) throws {
         printProgress("scoring the benchmark suite and its unigram floors")
         let (results, _, evaluation) = try SuiteEvaluation.run(
-            model: model, encoding: .project(tokenizer), world: World(seed: recipe.worldSeed), tasks: BenchmarkTask.allCases,
-            configuration: .default, floor: true, heldOut: .alpaca)
+            model: model, encoding: .project(tokenizer), world: World(seed: recipe.worldSeed, configuration: recipe.world),
+            tasks: BenchmarkTask.allCases, configuration: Benchmarks.Configuration(recipe.benchmarks), floor: true, heldOut: .alpaca)
         try jsonEncoder().encode(evaluation).write(to: directory.appendingPathComponent(BaseRecord.evaluationFile))
         printProgress(String(format: "scored in %.1f s", results.seconds))
     }

@@ -42,7 +42,7 @@ public enum FineTuneData {
             // A built-in set is trained on its training split; a file, whole and in order.
             let records = isBuiltin
                 ? try RunDataset.load(dataset: data, heldout: nil, heldoutFraction: nil, templates: [template],
-                                      world: World(seed: BaseModel.worldSeed(modelDirectory)), dataDirectory: nil).split.train
+                                      world: try BaseModel.world(modelDirectory), dataDirectory: nil).split.train
                 : try RunDataset.read(data, key: "dataset", templates: [template], dataDirectory: nil)
             return try records.map { InstructionExample(try template.render($0).encoded(with: encoding)) }
         } catch let problem as RunDataset.Problem {

@@ -10,6 +10,8 @@ import Training
 public struct RunData {
     public let encoding: TextEncoding
     public let world: World
+    /// The benchmark item counts of the base model's recipe.
+    public let benchmarks: Benchmarks.Configuration
     public let dataset: RunDataset
     public let template: ConversationTemplate
     /// Each split's records laid out by the template.
@@ -21,14 +23,15 @@ public struct RunData {
     /// `RunDataset.Problem`s.
     public static func load(configuration c: RunConfiguration, baseDirectory: String, dataDirectory: String?) throws -> RunData {
         let encoding = try BaseModel.encoding(baseDirectory)
-        let world = World(seed: BaseModel.worldSeed(baseDirectory))
+        let world = try BaseModel.world(baseDirectory)
         let template = try ModelTemplate.resolve(c.promptTemplate, modelDirectory: baseDirectory).template
         let dataset = try RunDataset.load(dataset: c.dataset, heldout: c.heldout, heldoutFraction: c.heldoutFraction,
                                           templates: [template], world: world, dataDirectory: dataDirectory)
         func render(_ records: [DatasetRecord]) throws -> [RenderedExample] {
             do { return try records.map(template.render) } catch { throw BadInput(error.description) }
         }
-        return RunData(encoding: encoding, world: world, dataset: dataset, template: template,
+        return RunData(encoding: encoding, world: world, benchmarks: BaseModel.benchmarkConfiguration(baseDirectory),
+                       dataset: dataset, template: template,
                        train: try render(dataset.split.train), heldOut: try render(dataset.split.heldOut))
     }
 

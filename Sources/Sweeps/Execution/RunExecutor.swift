@@ -91,7 +91,7 @@ public struct RunExecutor {
         var chance: [String: Double] = [:]
         let tasks = configuration.benchmarks
         if !tasks.isEmpty {
-            var benchmarkConfiguration = Benchmarks.Configuration.default
+            var benchmarkConfiguration = data.benchmarks
             if let limit = configuration.evalLimit { benchmarkConfiguration = benchmarkConfiguration.limited(to: limit) }
             let results = Benchmarks.run(model: language, tasks: tasks, world: data.world, configuration: benchmarkConfiguration)
             for task in tasks {

@@ -1,3 +1,4 @@
+import Evaluation
 import Experiments
 import Foundation
 import TextData
@@ -26,6 +27,25 @@ public enum BaseModel {
         return setting.flatMap { UInt64($0.dropFirst("world.seed=".count)) } ?? 1
     }
 
+    /// The world the model was pretrained on: its recipe's `world.seed` and `[world]` settings (the default
+    /// world of seed 1 without a recipe). A recipe.json whose world settings no longer validate is bad input.
+    public static func world(_ directory: String) throws -> World {
+        guard let settings = recipe(directory)?.settings else { return World(seed: 1) }
+        do {
+            let read = try BaseRecipe.worldSettings(fromCanonicalText: settings)
+            return World(seed: read.seed, configuration: read.world)
+        } catch {
+            throw BadInput("\(directory)/\(BaseRecord.recipeFile): \(error)")
+        }
+    }
+
+    /// The benchmark item counts the model's recipe set (`[benchmarks]`); the defaults without a recipe.
+    public static func benchmarkConfiguration(_ directory: String) -> Benchmarks.Configuration {
+        guard let settings = recipe(directory)?.settings,
+              let read = try? BaseRecipe.worldSettings(fromCanonicalText: settings) else { return .default }
+        return Benchmarks.Configuration(read.benchmarks)
+    }
+
     /// SHA-256 over config.json, the weights and tokenizer.json: the model's identity in run ids.
     public static func hash(_ directory: String) throws -> String {
         var data = Data()
@@ -49,5 +69,17 @@ public enum BaseModel {
         if used.sha256 != current.hash {
             printProgress("warning: \(directory) was trained by a recipe with hash \(used.sha256.prefix(12)), but \(recipePath) now hashes to \(current.hash.prefix(12)): run `make base` to retrain it, or expect results that do not match the recipe")
         }
+    }
+}
+
+extension Benchmarks.Configuration {
+    /// A recipe's `[benchmarks]` counts; `BenchmarkCounts()` gives `Benchmarks.Configuration.default`.
+    public init(_ counts: BenchmarkCounts) {
+        self = .default
+        truthfulItems = counts.truthfulItems
+        causativePairsPerGroup = counts.causativePairsPerGroup
+        factsItems = counts.factsItems
+        factsChoices = counts.factsChoices
+        arithmeticItems = counts.arithmeticItems
     }
 }

@@ -40,7 +40,7 @@ public struct ExperimentSession {
         let (template, chatTemplate) = try ModelTemplate.resolve(file.template ?? .alpaca, modelDirectory: file.base)
         let dataset = try RunDataset.load(
             dataset: file.dataset, heldout: file.heldout, heldoutFraction: file.heldoutFraction, templates: [template],
-            world: World(seed: BaseModel.worldSeed(file.base)), dataDirectory: DataPath.directory(ofExperimentFile: file.path))
+            world: try BaseModel.world(file.base), dataDirectory: DataPath.directory(ofExperimentFile: file.path))
         guard let chatTemplate else { return dataset.hash }
         return sha256Hex(Data((dataset.split.identityText + "\n--\nchat template:\n" + chatTemplate).utf8))
     }
