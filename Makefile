@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWEEP := .build/release/sweep
 
-.PHONY: setup build release test unit-test smoke-test sweep-test datasets-test byo-test reliability-test fuzz-test front-doors-test reports-test consistency test-slurm sweep reproduce base bench bench-peer memory-check article-memory qlora-ratio parity parity-setup clean
+.PHONY: setup build release test unit-test smoke-test sweep-test datasets-test byo-test reliability-test fuzz-test front-doors-test reports-test consistency test-slurm sweep reproduce base base-large bench bench-peer memory-check article-memory qlora-ratio parity parity-setup clean
 
 ## setup: install the missing system packages (apt-get, non-interactive, idempotent; run as root or with sudo)
 setup:
@@ -100,6 +100,11 @@ reproduce: release
 ## base: pretrain the base model from experiments/base.toml into results/base, with results/base.md
 base: release
 	$(SWEEP) base --recipe experiments/base.toml --out results/base --report results/base.md
+
+## base-large: the second scale (issue 19): a ~9.3M-parameter base on the calibrated world, from
+## experiments/base-large.toml into results/base-large; run it again after an interruption and it resumes
+base-large: release
+	$(SWEEP) base --recipe experiments/base-large.toml --out results/base-large --report results/base-large.md
 
 ## bench: sweep bench (sgemm peak, tokens/s and MFU of full, LoRA and QLoRA steps) beside PyTorch + PEFT,
 ## alternating in one invocation, with the Swift ÷ PyTorch ratios (installs torch into .venv)
