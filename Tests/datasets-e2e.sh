@@ -7,13 +7,12 @@
 set -uo pipefail
 sweep=$(realpath "${1:-.build/release/sweep}")
 tests=$(realpath "$(dirname "$0")")
-fixtures=$tests/fixtures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 source "$tests/check.sh"
 
-"$sweep" base --recipe "$fixtures/tiny-base.toml" --out base --report base.md 2>base.log || { cat base.log; exit 1; }
+tiny_base
 
 # 48 conversations: one or two exchanges, every third with a system message.
 mkdir -p study/data

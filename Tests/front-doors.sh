@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 source "$tests/check.sh"
 
-"$sweep" base --recipe "$tests/fixtures/tiny-base.toml" --out base --report base.md 2>base.log || { cat base.log; exit 1; }
+tiny_base
 
 # door_pair TARGETS_FLAG TARGETS_TOML: trains through both doors into flags-<name>/ and file-<name>/.
 door_pair() {

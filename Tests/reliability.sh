@@ -15,7 +15,7 @@ cd "$work" || exit 1
 source "$tests/check.sh"
 export sweep work
 
-"$sweep" base --recipe "$fixtures/tiny-base.toml" --out base --report base.md 2>base.log || { cat base.log; exit 1; }
+tiny_base
 sed "s|BASE|$work/base|" "$fixtures/tiny-grid.toml" > grid.toml
 
 # --- 1. Bad experiment files: status 2, one line naming file:line and key, no database, no reports --------

@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 source "$tests/check.sh"
 
-"$sweep" base --recipe "$fixtures/tiny-base.toml" --out base --report base.md 2>base.log || { cat base.log; exit 1; }
+tiny_base
 sed "s|BASE|$work/base|" "$fixtures/tiny-grid.toml" > grid.toml
 
 check "plan --json lists 8 runs with ids and resolved configurations (alpha = 2 * rank resolved)" python3 -c '

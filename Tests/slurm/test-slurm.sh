@@ -15,7 +15,7 @@ export SLURM_CONF=$cluster/slurm.conf
 cd "$work" || exit 1
 source "$tests/check.sh"
 
-"$sweep" base --recipe "$tests/fixtures/tiny-base.toml" --out base --report base.md 2>base.log || { cat base.log; exit 1; }
+tiny_base
 sed "s|BASE|$work/base|" "$tests/fixtures/tiny-grid.toml" > grid.toml
 
 start=$(date +%s%N)
