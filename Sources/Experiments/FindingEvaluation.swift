@@ -191,10 +191,7 @@ extension Finding {
             values[metric.name] = metric.value
             stderrs[metric.name] = metric.stderr
         }
-        let scores = benchmarks.compactMap { values[$0.rawValue] }
-        if !scores.isEmpty, scores.count == benchmarks.count {
-            values[FindingMetric.suite] = scores.reduce(0, +) / Double(scores.count)
-        }
+        if let suite = SuiteScores.average(values, tasks: benchmarks) { values[FindingMetric.suite] = suite }
         if let train = values[MetricName.wallSeconds.rawValue], let eval = values[MetricName.evalSeconds.rawValue] {
             values[FindingMetric.runSeconds] = train + eval
         }

@@ -2,11 +2,20 @@
 /// definition for the reports, the findings and the base rows.
 ///
 /// ```swift
+/// SuiteScores.average(run, tasks: BenchmarkTask.allCases)             // the raw benchmark average
 /// SuiteScores.normalized(0.40, chance: 0.25)                       // 0.2: a fifth of the way from chance to 1
 /// SuiteScores.normalizedAverage(scores: run, chance: chance, tasks: [.facts, .arith2ds])
 /// SuiteScores.forgetting(base: base, tuned: run, tasks: BenchmarkTask.allCases)   // base − tuned
 /// ```
 public enum SuiteScores {
+    /// The raw benchmark average, as lm-evaluation-harness tables average scores: the mean over `tasks`
+    /// of the values keyed by the task's name; nil when a task lacks one or `tasks` is empty.
+    public static func average(_ values: [String: Double], tasks: [BenchmarkTask]) -> Double? {
+        let present = tasks.compactMap { values[$0.rawValue] }
+        guard !present.isEmpty, present.count == tasks.count else { return nil }
+        return present.reduce(0, +) / Double(present.count)
+    }
+
     /// (score − chance) / (1 − chance): 0 at chance, 1 at a perfect score, negative below chance.
     public static func normalized(_ score: Double, chance: Double) -> Double {
         (score - chance) / (1 - chance)

@@ -17,6 +17,14 @@ struct SuiteScoresTests {
         #expect(SuiteScores.normalized(0.25, chance: 0.5) == -0.5)
     }
 
+    @Test("The raw average is the plain mean of the benchmarks' scores, and none when one is missing")
+    func rawAverage() {
+        #expect(SuiteScores.average(["truthful-mc1": 0.40, "causative": 0.75, "arith-2ds": 0.30],
+                                    tasks: [.truthfulMC1, .causative, .arith2ds]) == (0.40 + 0.75 + 0.30) / 3)
+        #expect(SuiteScores.average(["truthful-mc1": 0.40], tasks: [.truthfulMC1, .causative]) == nil)
+        #expect(SuiteScores.average([:], tasks: []) == nil)
+    }
+
     @Test("No average when a benchmark lacks its score or its chance level")
     func incomplete() {
         #expect(SuiteScores.normalizedAverage(scores: ["truthful-mc1": 0.4], chance: chance, tasks: [.truthfulMC1, .causative]) == nil)

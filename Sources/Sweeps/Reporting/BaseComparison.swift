@@ -12,9 +12,8 @@ enum BaseComparison {
     /// of `benchmarks` (kept when already there, as `Finding.runValues` computes it), and with `base` the
     /// normalised average, forgetting and forgetting per benchmark.
     static func addComputed(to values: inout [String: Double], benchmarks: [BenchmarkTask], base: BaseEvaluation?) {
-        let scores = benchmarks.compactMap { values[$0.rawValue] }
-        if values[FindingMetric.suite] == nil, !scores.isEmpty, scores.count == benchmarks.count {
-            values[FindingMetric.suite] = scores.reduce(0, +) / Double(scores.count)
+        if values[FindingMetric.suite] == nil, let suite = SuiteScores.average(values, tasks: benchmarks) {
+            values[FindingMetric.suite] = suite
         }
         guard let base else { return }
         let baseScores = Self.scores(base)
@@ -45,9 +44,8 @@ enum BaseComparison {
         var metrics: [String: MetricValue] = [:]
         for (name, value) in values { metrics[name] = MetricValue(value: value, stderr: base.metrics.first { $0.name == name }?.stderr) }
         var chance = base.chance
-        let levels = benchmarks.compactMap { base.chance[$0.rawValue] }
-        if !levels.isEmpty, levels.count == benchmarks.count {
-            chance[FindingMetric.suite] = levels.reduce(0, +) / Double(levels.count)
+        if let meanChance = SuiteScores.average(base.chance, tasks: benchmarks) {
+            chance[FindingMetric.suite] = meanChance
             chance[MetricName.normalizedAverage.rawValue] = 0
         }
         return ReportBaseline(id: base.id, label: label, metrics: metrics, chance: chance)
