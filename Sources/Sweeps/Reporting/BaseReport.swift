@@ -80,8 +80,9 @@ public enum BaseReport {
             Scored as lm-evaluation-harness scores them (`sweep eval --model \(modelDirectory) --floor`). \
             The floor is a unigram model of the world's corpus on the same items: the score of word \
             frequencies alone, with no context. A base model should sit between floor and ceiling, so \
-            fine-tuning can move it either way; 4-digit arithmetic stays at the floor at this scale, as \
-            the notes predicted.
+            fine-tuning can move it either way. The chance column is what guessing scores; `arith-4ds` \
+            stands for the article's hard arithmetic task, whose digits the recipe's world sets \
+            (`hard_arithmetic_digits`, 4 unless a recipe says otherwise).
 
             \(scores.render())
             ## Training loss
