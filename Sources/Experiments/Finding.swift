@@ -36,6 +36,11 @@ public struct Finding: Sendable {
 
     /// The arm that stands for all runs of all findings (F9's "the whole suite").
     public static let suiteArm = "suite"
+
+    /// Whether a test reads the `suite` arm: the verdict then waits for every finding's runs.
+    public var readsSuite: Bool {
+        expectations.contains { $0.armNames.contains(Self.suiteArm) }
+    }
 }
 
 /// A group of runs: those of `experiment` (nil: the finding's own) whose knobs match every entry.
@@ -187,6 +192,15 @@ extension ExperimentFile {
 
 extension FindingExpectation {
     static let comparisons = ["<=", ">=", "<", ">"]
+
+    /// The arms the test names.
+    var armNames: Set<String> {
+        let names = switch rule {
+        case .comparison(let left, _, let right): left.names + right.names
+        case .difference(let first, let second, _): [first, second]
+        }
+        return Set(names.compactMap { $0.split(separator: ".").first.map(String.init) })
+    }
 
     init(what: String, test: String, arms: [String]) throws(ExpressionError) {
         guard let (comparison, range) = Self.comparisons.lazy.compactMap({ op in test.range(of: op).map { (op, $0) } }).first else {

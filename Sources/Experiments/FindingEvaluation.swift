@@ -23,7 +23,8 @@ public enum Verdict: String, Sendable, CaseIterable {
     case mixed
     /// No test fails, but not all hold: the intervals decide neither way.
     case inconclusive
-    /// A test could not be evaluated: an arm has no done runs yet, or too few for its function.
+    /// A test could not be evaluated (an arm has no done runs yet, or too few for its function), or
+    /// runs the finding reads are still to train.
     case incomplete = "incomplete"
 
     init(_ results: [TestResult?]) {

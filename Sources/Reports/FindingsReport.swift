@@ -29,10 +29,13 @@ public struct FindingSection: Sendable {
     public var expectations: [ExpectationRow]
     /// The base model's evaluations the arms' runs compare with: the score table's first rows.
     public var baselines: [ReportBaseline]
+    /// How many of the runs the finding reads are done, failed, or still to train.
+    public var progress: RunProgress
 
     public init(
         id: String, title: String, claim: String, article: String, setting: String?, experiment: String,
-        sourcePath: String, verdict: String, arms: [ArmRuns], expectations: [ExpectationRow], baselines: [ReportBaseline] = []
+        sourcePath: String, verdict: String, arms: [ArmRuns], expectations: [ExpectationRow], baselines: [ReportBaseline] = [],
+        progress: RunProgress = RunProgress(planned: 0, done: 0, failed: 0)
     ) {
         self.id = id
         self.title = title
@@ -45,6 +48,28 @@ public struct FindingSection: Sendable {
         self.arms = arms
         self.expectations = expectations
         self.baselines = baselines
+        self.progress = progress
+    }
+}
+
+/// The runs a finding reads, by state: its verdict waits until none is left to train. A failed run
+/// (one that diverged, say) is not retried and counts as missing from its arm.
+public struct RunProgress: Sendable, Equatable {
+    public var planned: Int
+    public var done: Int
+    public var failed: Int
+
+    public init(planned: Int, done: Int, failed: Int) {
+        self.planned = planned
+        self.done = done
+        self.failed = failed
+    }
+
+    public var toTrain: Int { planned - done - failed }
+
+    /// "37 of 130 runs done", with the failed ones when there are any.
+    public var description: String {
+        "\(done) of \(planned) runs done" + (failed > 0 ? ", \(failed) failed" : "")
     }
 }
 
@@ -148,7 +173,7 @@ public enum FindingsReport {
             let held = finding.expectations.filter { $0.result == .holds }.count
             summary.append([
                 "[\(finding.id) \(finding.title)](#\(anchor(finding)))", finding.claim, "**\(finding.verdict)**",
-                "\(held) of \(finding.expectations.count)",
+                finding.progress.toTrain > 0 ? "— (\(finding.progress.description))" : "\(held) of \(finding.expectations.count)",
             ])
         }
         md += summary.render() + "\n"
@@ -195,6 +220,10 @@ public enum FindingsReport {
         let undecided = finding.expectations.filter { $0.result == .inconclusive }
         let open = finding.expectations.filter { $0.result == nil }
         var parts: [String] = []
+        if finding.progress.toTrain > 0 {
+            return "\(finding.progress.description); the tests below read the runs done so far and decide nothing until the rest are trained."
+        }
+        if finding.progress.failed > 0 { parts.append("\(finding.progress.description) (a failed run is missing from its arm).") }
         if held.count == finding.expectations.count {
             parts.append("All \(held.count) tests hold.")
         } else {

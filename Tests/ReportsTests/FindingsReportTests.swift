@@ -33,6 +33,26 @@ struct FindingsReportTests {
         #expect(markdown.contains("## F2 — QLoRA: mixed\n"))
     }
 
+    @Test("A finding with runs still to train says how many are done and decides nothing yet")
+    func incompleteFindingCountsItsRuns() {
+        var finding = qloraFinding(verdict: "incomplete")
+        finding.progress = RunProgress(planned: 20, done: 6, failed: 1)
+        let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [finding], suite: suite)).markdown
+        let summary = markdown.split(separator: "\n").map(String.init).first { $0.hasPrefix("| [F2 QLoRA]") }.map(ReportFixtures.cells)
+        #expect(summary?.last == "— (6 of 20 runs done, 1 failed)")
+        let claim = markdown.split(separator: "\n").map(String.init).first { $0.hasPrefix("| Less memory") }.map(ReportFixtures.cells)
+        #expect(claim?.last == "**incomplete**: 6 of 20 runs done, 1 failed; the tests below read the runs done so far and decide nothing until the rest are trained.")
+    }
+
+    @Test("Once nothing is left to train, failed runs are named beside the tests' reading")
+    func failedRunsAreNamed() {
+        var finding = qloraFinding()
+        finding.progress = RunProgress(planned: 7, done: 6, failed: 1)
+        let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [finding], suite: suite)).markdown
+        #expect(markdown.contains("**mixed**: 6 of 7 runs done, 1 failed (a failed run is missing from its arm). 1 of 2 tests hold."))
+        #expect(markdown.contains("| **mixed** | 1 of 2"))
+    }
+
     @Test("An arm's cell is its mean ± the 95% half-width over seeds; without one, the mean alone")
     func armCells() {
         let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [qloraFinding()], suite: suite)).markdown

@@ -89,7 +89,10 @@ public enum FindingsBuilder {
                 armRunIDs += runs.map(\.id)
                 for run in runs { benchmarks[run.id] = run.configuration.benchmarks }
             }
-            let (outcomes, verdict) = finding.evaluate(runs: armRuns)
+            let progress = try runProgress(
+                of: finding, experiment: record.name, suite: finding.readsSuite ? declared.map(\.record.name) : [], store: store)
+            let (outcomes, evaluated) = finding.evaluate(runs: armRuns)
+            let verdict = progress.toTrain > 0 ? .incomplete : evaluated
             let arms = finding.arms.map { arm -> ArmRuns in
                 let runs = armRuns[arm.name]!
                 var halfWidths: [String: Double] = [:]
@@ -106,7 +109,8 @@ public enum FindingsBuilder {
                                    comparison: $0.expectation.comparisonSymbol, right: $0.right, interval: $0.interval,
                                    result: $0.result, problem: $0.problem)
                 },
-                baselines: try BaseComparison.rows(runIDs: armRunIDs, benchmarks: benchmarks, store: store)))
+                baselines: try BaseComparison.rows(runIDs: armRunIDs, benchmarks: benchmarks, store: store),
+                progress: progress))
         }
         let totals = SuiteTotals(
             runs: suiteRuns.count, runSeconds: suiteRuns.compactMap { $0.values[FindingMetric.runSeconds] }.reduce(0, +),
@@ -114,5 +118,25 @@ public enum FindingsBuilder {
             largestPeakMemoryBytes: suiteRuns.compactMap { $0.values[MetricName.peakMemoryBytes.rawValue] }.max(),
             largestPeakRSSBytes: suiteRuns.compactMap { $0.values[MetricName.peakRSSBytes.rawValue] }.max())
         return FindingsReportInput(database: store.path, findings: sections, suite: totals)
+    }
+
+    /// The finding's own experiment's runs, those of other experiments its arms read, and every run of
+    /// the `suite` experiments (the findings', when a test reads the whole suite), by state.
+    static func runProgress(of finding: Finding, experiment: String, suite: [String] = [], store: ResultsStore) throws -> RunProgress {
+        var states: [String: RunStatus] = [:]
+        for name in [experiment] + suite {
+            for run in try store.runs(experiment: name) { states[run.id] = run.status }
+        }
+        for arm in finding.arms {
+            guard let other = arm.experiment, other != experiment else { continue }
+            for run in try store.runs(experiment: other) {
+                guard let configuration = try? JSONDecoder().decode(RunConfiguration.self, from: Data(run.configurationJSON.utf8)),
+                      arm.contains(configuration) else { continue }
+                states[run.id] = run.status
+            }
+        }
+        return RunProgress(
+            planned: states.count, done: states.values.filter { $0 == .done }.count,
+            failed: states.values.filter { $0 == .failed }.count)
     }
 }
