@@ -213,9 +213,10 @@ chattr -i frozen-dir
 # --- 6. An interrupted pretraining resumes from its checkpoint, to the same bits -------------------------------
 sed 's/^steps = 20$/steps = 300/' "$fixtures/tiny-base.toml" > long-base.toml
 "$sweep" base --recipe long-base.toml --out straight --report straight.md 2>straight.log || cat straight.log
-"$sweep" base --recipe long-base.toml --out resumed --report resumed.md --max-steps 100 2>trial.log || cat trial.log
-check "sweep base --max-steps 100 writes its model and leaves a checkpoint in --out" bash -c '
-test -e resumed/model.safetensors && test -e resumed/pretraining-checkpoint.safetensors'
+"$sweep" base --recipe long-base.toml --out resumed/ --max-steps 100 2>trial.log || cat trial.log
+check "sweep base --max-steps 100 writes its model and leaves a checkpoint in --out, its report beside --out, not results/base.md" bash -c '
+test -e resumed/model.safetensors && test -e resumed/pretraining-checkpoint.safetensors &&
+test -e resumed.md && test ! -e results/base.md'
 "$sweep" base --recipe long-base.toml --out resumed --report resumed.md --checkpoint-minutes 0 --log-every 1 2>killed.log &
 victim=$!
 for _ in $(seq 1 600); do grep -q "step 1[5-9][0-9]/300" killed.log && break; sleep 0.05; done

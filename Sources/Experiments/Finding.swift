@@ -10,6 +10,7 @@ import TOMLKit
 /// claim = "33% less peak memory, 39–50% longer training, scores barely affected"
 /// article = "peak memory 21.33 → 14.18 GB (×0.665); time 6,686 → 10,060 s (×1.50)"
 /// setting = "NF4 by our own kernels on a CPU; peak memory is our tensors' ledger"  # optional
+/// repeats = "F2"      # optional: this finding is F2's tests again on another base model (a second scale)
 /// [finding.arms]                      # runs whose knobs match; `experiment` takes another file's runs
 /// lora = { quantization = "none" }
 /// qlora = { quantization = "nf4" }
@@ -24,13 +25,20 @@ import TOMLKit
 /// A `test` compares two expressions with `<`, `<=`, `>` or `>=`. `arm.metric` is the metric's mean over
 /// the arm's done runs; see `FindingMetric` for the metrics and `FindingFunction` for the functions. A
 /// `difference` with a `claim` is decided by Welch's interval (`DifferenceClaim`), and may be inconclusive.
-/// The arm `suite` is reserved: every run of every experiment that has a finding.
+/// The arm `suite` is reserved: every run of every experiment that has a finding, repeats aside.
+///
+/// A repeat (`repeats = "F2"`) declares its own arms and runs on its own base model; its expectations
+/// stand one for one for the repeated finding's, in the same order, so that the report can set each
+/// test's result at both scales side by side. Its runs are not part of `suite`: F9's "whole suite" was
+/// declared as the article's findings at the first scale.
 public struct Finding: Sendable {
     public var id: String
     public var title: String
     public var claim: String
     public var article: String
     public var setting: String?
+    /// The id of the finding whose tests this one repeats at another scale.
+    public var repeats: String?
     public var arms: [FindingArm]
     public var expectations: [FindingExpectation]
 
@@ -115,13 +123,16 @@ public enum FindingMetric {
 
 extension ExperimentFile {
     static func readFinding(_ table: TOMLTable, _ reader: TOMLReader) throws(ExperimentFileError) -> Finding {
-        try reader.checkKeys(of: table, at: "finding", allowed: ["id", "title", "claim", "article", "setting", "arms", "expect"], place: "in [finding]")
+        try reader.checkKeys(of: table, at: "finding", allowed: ["id", "title", "claim", "article", "setting", "repeats", "arms", "expect"], place: "in [finding]")
         let id = try reader.string(table, "id", at: "finding.id", expected: "the finding's label, such as \"F2\"", default: nil)
         let title = try reader.string(table, "title", at: "finding.title", expected: "a few words naming the finding", default: nil)
         let claim = try reader.string(table, "claim", at: "finding.claim", expected: "the article's claim in one sentence", default: nil)
         let article = try reader.string(table, "article", at: "finding.article", expected: "the article's numbers", default: nil)
         let setting: String? = table["setting"] == nil ? nil
             : try reader.string(table, "setting", at: "finding.setting", expected: "how our setting differs from the article's", default: nil)
+        let repeats: String? = table["repeats"] == nil ? nil
+            : try reader.string(table, "repeats", at: "finding.repeats", expected: "the id of the finding repeated at another scale, such as \"F2\"", default: nil)
+        if let repeats, repeats == id { throw reader.fail("finding.repeats", "a finding cannot repeat itself; give the id of the finding at the first scale") }
 
         guard let armsValue = table["arms"] else { throw reader.fail("finding", "expected [finding.arms]: the groups of runs the finding compares") }
         let armsTable = try reader.table(armsValue, at: "finding.arms")
@@ -160,7 +171,8 @@ extension ExperimentFile {
             }
         }
         guard !expectations.isEmpty else { throw reader.fail("finding", "expected at least one [[finding.expect]] with what and test") }
-        return Finding(id: id, title: title, claim: claim, article: article, setting: setting, arms: arms, expectations: expectations)
+        return Finding(
+            id: id, title: title, claim: claim, article: article, setting: setting, repeats: repeats, arms: arms, expectations: expectations)
     }
 }
 

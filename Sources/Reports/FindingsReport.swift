@@ -6,11 +6,14 @@ public struct FindingsReportInput: Sendable {
     public var database: String
     public var findings: [FindingSection]
     public var suite: SuiteTotals
+    /// The runs of the findings repeated at another scale (not part of the suite), when there are any.
+    public var repeats: SuiteTotals?
 
-    public init(database: String, findings: [FindingSection], suite: SuiteTotals) {
+    public init(database: String, findings: [FindingSection], suite: SuiteTotals, repeats: SuiteTotals? = nil) {
         self.database = database
         self.findings = findings
         self.suite = suite
+        self.repeats = repeats
     }
 }
 
@@ -23,6 +26,10 @@ public struct FindingSection: Sendable {
     /// The experiment that declares the finding: its report is results/<experiment>.md.
     public var experiment: String
     public var sourcePath: String
+    /// The base model the arms fine-tune, as the experiment names it ("results/base").
+    public var base: String
+    /// The id of the finding this one repeats at another scale.
+    public var repeats: String?
     /// "reproduced", "not reproduced", "mixed" or "incomplete".
     public var verdict: String
     public var arms: [ArmRuns]
@@ -34,8 +41,8 @@ public struct FindingSection: Sendable {
 
     public init(
         id: String, title: String, claim: String, article: String, setting: String?, experiment: String,
-        sourcePath: String, verdict: String, arms: [ArmRuns], expectations: [ExpectationRow], baselines: [ReportBaseline] = [],
-        progress: RunProgress = RunProgress(planned: 0, done: 0, failed: 0)
+        sourcePath: String, base: String = "results/base", repeats: String? = nil, verdict: String, arms: [ArmRuns],
+        expectations: [ExpectationRow], baselines: [ReportBaseline] = [], progress: RunProgress = RunProgress(planned: 0, done: 0, failed: 0)
     ) {
         self.id = id
         self.title = title
@@ -44,6 +51,8 @@ public struct FindingSection: Sendable {
         self.setting = setting
         self.experiment = experiment
         self.sourcePath = sourcePath
+        self.base = base
+        self.repeats = repeats
         self.verdict = verdict
         self.arms = arms
         self.expectations = expectations
@@ -148,8 +157,8 @@ public enum FindingsReport {
     ]
 
     public static func render(_ input: FindingsReportInput) -> RenderedReport {
-        var md = "# Findings: the article's LoRA tips at 2M parameters on one CPU\n\n"
-        md += "Rendered by `sweep report` from `\(input.database)`; `make reproduce` trains every run (experiments/f1…f9) "
+        var md = "# Findings: the article's LoRA tips on small Llamas on one CPU\n\n"
+        md += "Rendered by `sweep report` from `\(input.database)`; `make reproduce` trains every run (experiments/f1-…f9-*.toml, the repeats at the second scale among them) "
         md += "and renders this file. The article's score tables are images, so verdicts compare directions and ratios, "
         md += "each decided by the tests declared in the finding's experiment file before its runs were trained. "
         md += "An arm's cell is the mean over its seeds ± the half-width of the 95% Student t interval of that mean. "
@@ -166,7 +175,9 @@ public enum FindingsReport {
         md += "(the 90% interval inside ±margin) and fails when the 95% interval lies beyond it; a one-sided margin "
         md += "(\"> −m\": not worse by m or more) holds when the 90% interval lies on its side of the bound and fails when "
         md += "the 95% interval lies on the other; otherwise the test is *inconclusive*. A finding is *reproduced* when every test holds, *not reproduced* when tests fail and none "
-        md += "holds, *mixed* when some hold and some fail, and *inconclusive* when none fails but not all hold.\n\n"
+        md += "holds, *mixed* when some hold and some fail, and *inconclusive* when none fails but not all hold. "
+        md += "A finding repeated on a larger base model (a second scale) has a section of its own, with its tests "
+        md += "beside the first scale's, one for one.\n\n"
 
         var summary = MarkdownTable(headers: ["finding", "the article's claim", "verdict", "tests held"])
         for finding in input.findings {
@@ -178,17 +189,23 @@ public enum FindingsReport {
         }
         md += summary.render() + "\n"
         md += suiteLine(input.suite) + "\n\n"
+        if let repeats = input.repeats { md += repeatsLine(repeats) + "\n\n" }
 
         var files: [(name: String, contents: String)] = []
         for finding in input.findings {
             md += "## \(finding.id) — \(finding.title): \(finding.verdict)\n\n"
             md += claimTable(finding).render() + "\n"
             if let setting = finding.setting { md += "- **Our setting differs:** \(setting)\n" }
+            md += "- **Base model:** `\(finding.base)`\n"
+            for repetition in input.findings where repetition.repeats == finding.id {
+                md += "- **At another scale:** [\(repetition.id)](#\(anchor(repetition))) repeats these tests on `\(repetition.base)`: **\(repetition.verdict)**\n"
+            }
             md += "- **Experiment:** [\(finding.sourcePath)](../\(finding.sourcePath)); every run and chart in "
             md += "[\(finding.experiment).md](\(finding.experiment).md)\n\n"
             md += scoreTable(finding).render() + "\n"
             if let resources = resourceTable(finding) { md += resources.render() + "\n" }
             md += expectationTable(finding).render() + "\n"
+            if let original = finding.repeats { md += acrossScales(finding, original: input.findings.first { $0.id == original }, named: original) }
             if let chart = scoreChart(finding) {
                 let name = "\(Escaping.fileName(finding.id.lowercased()))-scores.svg"
                 files.append((name, chart.render()))
@@ -211,6 +228,44 @@ public enum FindingsReport {
         if let ledger = suite.largestPeakMemoryBytes { line += "; largest peak memory \(NumberFormatting.megabytes(ledger)) (tensor ledger)" }
         if let rss = suite.largestPeakRSSBytes { line += ", largest peak RSS \(NumberFormatting.megabytes(rss)) (whole process)" }
         return line + "."
+    }
+
+    static func repeatsLine(_ repeats: SuiteTotals) -> String {
+        var line = "**The second scale** (findings repeated on a larger base model, not part of the suite): \(repeats.runs) distinct runs, "
+        line += "\(NumberFormatting.duration(repeats.runSeconds)) of training and evaluation summed over runs, "
+        line += "≈ \(NumberFormatting.duration(repeats.runSeconds / Double(max(repeats.jobs, 1)))) with \(repeats.jobs) jobs"
+        if let ledger = repeats.largestPeakMemoryBytes { line += "; largest peak memory \(NumberFormatting.megabytes(ledger)) (tensor ledger)" }
+        if let rss = repeats.largestPeakRSSBytes { line += ", largest peak RSS \(NumberFormatting.megabytes(rss)) (whole process)" }
+        return line + "."
+    }
+
+    /// A repeat's tests beside the repeated finding's, one for one: each one's result at both scales,
+    /// and whether it points the same way (a difference: the same sign of the mean difference; another
+    /// test: the same result).
+    static func acrossScales(_ finding: FindingSection, original: FindingSection?, named id: String) -> String {
+        var md = "**Across scales.** "
+        guard let original else { return md + "The repeated finding \(id) is not in this database.\n\n" }
+        guard original.expectations.count == finding.expectations.count else {
+            return md + "\(finding.id) declares \(finding.expectations.count) tests and \(id) \(original.expectations.count), "
+                + "so they cannot be set side by side.\n\n"
+        }
+        if let waiting = [original, finding].first(where: { $0.progress.toTrain > 0 }) {
+            return md + "Set beside \(id)'s tests once \(waiting.id)'s runs are in (\(waiting.progress.description)).\n\n"
+        }
+        md += "\(id) on `\(original.base)` beside \(finding.id) on `\(finding.base)`, test by test:\n\n"
+        var table = MarkdownTable(headers: ["test (\(finding.id))", "\(id): ours", "holds", "\(finding.id): ours", "holds", "same direction"])
+        for (first, second) in zip(original.expectations, finding.expectations) {
+            table.append([second.what, oursCell(first), resultCell(first.result), oursCell(second), resultCell(second.result),
+                          sameDirection(first, second).map { $0 ? "yes" : "**no**" } ?? "—"])
+        }
+        return md + table.render() + "\n"
+    }
+
+    /// Whether two results of one test point the same way; nil when either was not evaluated.
+    static func sameDirection(_ first: ExpectationRow, _ second: ExpectationRow) -> Bool? {
+        guard let firstResult = first.result, let secondResult = second.result else { return nil }
+        if first.interval != nil, second.interval != nil, let a = first.left, let b = second.left { return (a < 0) == (b < 0) }
+        return firstResult == secondResult
     }
 
     /// One line: how many tests hold, and which fail.
@@ -283,31 +338,39 @@ public enum FindingsReport {
     static func expectationTable(_ finding: FindingSection) -> MarkdownTable {
         var table = MarkdownTable(headers: ["test", "declared as", "ours", "margin", "holds"])
         for row in finding.expectations {
-            let ours: String
             var margin = "—"
-            if let left = row.left, let interval = row.interval {
-                ours = "\(signed(left)), interval \(signed(interval.lowerBound)) … \(signed(interval.upperBound))"
+            if row.left != nil, row.interval != nil {
                 if let right = row.right, right != 0 {
                     margin = row.comparison == "±" ? "±\(number(right))" : "\(row.comparison) \(signed(right))"
                 } else {
                     margin = "0 (direction)"
                 }
-            } else if let left = row.left, let right = row.right {
-                // Sides that differ only beyond four digits get seven, so the verdict can be read off.
-                let digits = number(left) == number(right) && left != right ? 7 : 4
-                ours = "\(number(left, digits: digits)) \(row.comparison) \(number(right, digits: digits))"
-            } else {
-                ours = row.problem ?? "—"
             }
-            let result = switch row.result {
-            case .holds: "yes"
-            case .fails: "**no**"
-            case .inconclusive: "inconclusive"
-            case nil: "not evaluated"
-            }
-            table.append([row.what, "`\(row.test)`", ours, margin, result])
+            table.append([row.what, "`\(row.test)`", oursCell(row), margin, resultCell(row.result)])
         }
         return table
+    }
+
+    /// What a test read: a difference with its interval, or the two sides of a comparison.
+    static func oursCell(_ row: ExpectationRow) -> String {
+        if let left = row.left, let interval = row.interval {
+            return "\(signed(left)), interval \(signed(interval.lowerBound)) … \(signed(interval.upperBound))"
+        }
+        if let left = row.left, let right = row.right {
+            // Sides that differ only beyond four digits get seven, so the verdict can be read off.
+            let digits = number(left) == number(right) && left != right ? 7 : 4
+            return "\(number(left, digits: digits)) \(row.comparison) \(number(right, digits: digits))"
+        }
+        return row.problem ?? "—"
+    }
+
+    static func resultCell(_ result: TestResult?) -> String {
+        switch result {
+        case .holds: "yes"
+        case .fails: "**no**"
+        case .inconclusive: "inconclusive"
+        case nil: "not evaluated"
+        }
     }
 
     /// A difference with its sign: +0.0123, −0.0456.

@@ -22,8 +22,8 @@ struct Base: ParsableCommand {
 
     @Option(help: "The recipe (TOML).") var recipe = "experiments/base.toml"
     @Option(help: "Directory to write the model to.") var out = "results/base"
-    @Option(help: "Markdown report to write (its chart goes beside it, under <report name>/).")
-    var report = "results/base.md"
+    @Option(help: "Markdown report to write (its chart goes beside it, under <report name>/). Default: <out>.md, beside --out.")
+    var report: String?
     @Option(help: "Stop after this many steps (a quick trial of the recipe; the schedule still spans the recipe's steps).")
     var maxSteps: Int?
     @Option(name: .customLong("log-every"), help: "Print progress every N steps.") var logEvery = 50
@@ -34,7 +34,16 @@ struct Base: ParsableCommand {
 
     @OptionGroup var threads: TrainingThreadOptions
 
+    /// The report's path: --report, or the model directory's name with .md beside it, so that a trial
+    /// into /tmp/trial never overwrites results/base.md.
+    var reportPath: String {
+        if let report { return report }
+        let directory = String(out.reversed().drop { $0 == "/" }.reversed())
+        return (directory.isEmpty || directory.hasSuffix(".") ? "base" : directory) + ".md"
+    }
+
     func run() throws {
+        let report = reportPath
         if reportOnly { return try BaseReport.write(modelDirectory: out, to: report) }
         var pretraining = try BasePretraining(recipePath: recipe, out: out)
         pretraining.threads = threads.workers()

@@ -130,6 +130,16 @@ struct FindingTests {
         #expect(error.key == "finding.arms.suite")
     }
 
+    @Test("A repeat names the finding it repeats at another scale, and not itself")
+    func repeats() throws {
+        let repeated = findingFile(memoryExpectation).replacingOccurrences(of: "id = \"F2\"\n", with: "id = \"F2-large\"\nrepeats = \"F2\"\n")
+        #expect(try parse(repeated).finding?.repeats == "F2")
+        #expect(try parse(findingFile(memoryExpectation)).finding?.repeats == nil)
+        let itself = findingFile(memoryExpectation).replacingOccurrences(of: "id = \"F2\"\n", with: "id = \"F2\"\nrepeats = \"F2\"\n")
+        let error = try #require(failure(itself))
+        #expect(error.key == "finding.repeats")
+    }
+
     @Test("An arm refuses unknown knobs and expressions")
     func badArms() throws {
         let unknown = try #require(failure(findingFile(memoryExpectation, arms: "lora = { rnak = 8 }\nqlora = {}\n")))
@@ -148,14 +158,21 @@ struct FindingTests {
     func committedFindingFilesParse() throws {
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../experiments").standardized
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("f") && $0.hasSuffix(".toml") }.sorted()
-        #expect(names.count == 9)
+        var findings: [Finding] = []
         for name in names {
             let file = try ExperimentFile.load(path: directory.appendingPathComponent(name).path)
             let finding = try #require(file.finding, "\(name) has no [finding]")
+            findings.append(finding)
             let plan = try file.expand(maxRuns: 500)
             for arm in finding.arms where arm.experiment == nil {
                 #expect(plan.contains { arm.contains($0.configuration) }, "\(name): arm \(arm.name) matches no run of the plan")
             }
+        }
+        let firstScale = findings.filter { $0.repeats == nil }
+        #expect(firstScale.map(\.id) == (1...9).map { "F\($0)" })
+        for repetition in findings where repetition.repeats != nil {
+            let original = try #require(firstScale.first { $0.id == repetition.repeats }, "\(repetition.id) repeats an unknown finding")
+            #expect(repetition.expectations.count == original.expectations.count, "\(repetition.id): its tests stand one for one for \(original.id)'s")
         }
     }
 }

@@ -120,6 +120,46 @@ struct FindingsReportTests {
         #expect(markdown.contains("| −0.004000, interval −0.01500 … +0.007000 | > −0.02000 | yes   |"))
     }
 
+    @Test("A repeat at another scale sets each test beside the first scale's and says whether it points the same way")
+    func repeatAcrossScales() {
+        var first = qloraFinding()
+        first.expectations.append(ExpectationRow(
+            what: "lower loss", test: "qlora.heldout_loss − lora.heldout_loss < 0", left: -0.05, comparison: "<", right: 0,
+            interval: -0.08 ... -0.02, result: .holds, problem: nil))
+        var large = qloraFinding()
+        large.id = "F2-large"
+        large.base = "results/base-large"
+        large.repeats = "F2"
+        large.expectations[0].result = .fails
+        large.expectations.append(ExpectationRow(
+            what: "lower loss", test: "qlora.heldout_loss − lora.heldout_loss < 0", left: 0.01, comparison: "<", right: 0,
+            interval: -0.02 ... 0.04, result: .inconclusive, problem: nil))
+        let markdown = FindingsReport.render(FindingsReportInput(database: "db", findings: [first, large], suite: suite, repeats: suite)).markdown
+        #expect(markdown.contains("- **At another scale:** [F2-large](#f2-large--qlora-mixed) repeats these tests on `results/base-large`: **mixed**"))
+        #expect(markdown.contains("F2 on `results/base` beside F2-large on `results/base-large`, test by test:"))
+        let rows = markdown.split(separator: "\n").map(String.init).filter { $0.contains("| yes") || $0.contains("| **no**") }
+            .map(ReportFixtures.cells).filter { $0.count == 6 }
+        #expect(rows.map(\.first) == ["less memory", "same facts", "lower loss"])
+        #expect(rows.map(\.last) == ["**no**", "yes", "**no**"])  // held then failed; failed twice; −0.05 then +0.01
+        #expect(markdown.contains("**The second scale** (findings repeated on a larger base model, not part of the suite): 6 distinct runs"))
+    }
+
+    @Test("A repeat is set beside its finding only once both have their runs and the same number of tests")
+    func repeatWaitsAndMatches() {
+        var large = qloraFinding(verdict: "incomplete")
+        large.id = "F2-large"
+        large.repeats = "F2"
+        large.progress = RunProgress(planned: 10, done: 4, failed: 0)
+        func render(_ findings: [FindingSection]) -> String {
+            FindingsReport.render(FindingsReportInput(database: "db", findings: findings, suite: suite)).markdown
+        }
+        #expect(render([qloraFinding(), large]).contains("**Across scales.** Set beside F2's tests once F2-large's runs are in (4 of 10 runs done)."))
+        #expect(render([large]).contains("**Across scales.** The repeated finding F2 is not in this database."))
+        large.progress = RunProgress(planned: 10, done: 10, failed: 0)
+        large.expectations.removeLast()
+        #expect(render([qloraFinding(), large]).contains("F2-large declares 1 tests and F2 2, so they cannot be set side by side."))
+    }
+
     @Test("The score chart is well-formed SVG with one series per benchmark the arms have")
     func chart() throws {
         let report = FindingsReport.render(FindingsReportInput(database: "db", findings: [qloraFinding()], suite: suite))

@@ -81,4 +81,25 @@ struct FindingProgressTests {
         let progress = try FindingsBuilder.runProgress(of: reader, experiment: "passes", suite: ["passes", "other"], store: store)
         #expect(progress == RunProgress(planned: 4, done: 0, failed: 0))
     }
+
+    @Test("The suite is the first scale's findings: a suite reader does not wait for a repeat's runs")
+    func repeatsStayOutOfTheSuite() throws {
+        let suiteTest = Self.source.replacingOccurrences(
+            of: "difference = [\"two.facts\", \"one.facts\"]\nclaim = \"< 0\"", with: "test = \"max(suite.peak_rss) < 1e9\"")
+        let repetition = Self.source.replacingOccurrences(of: "id = \"F5\"\n", with: "id = \"F5-large\"\nrepeats = \"F5\"\n")
+            .replacingOccurrences(of: "name = \"passes\"", with: "name = \"passes-large\"")
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try ResultsStore(path: directory.appendingPathComponent("runs.sqlite").path)
+        for (name, source, ids) in [("passes", suiteTest, ["a", "b"]), ("passes-large", repetition, ["c", "d", "e"])] {
+            try store.register(
+                experiment: ExperimentRecord(name: name, purpose: "", sourcePath: "\(name).toml", sourceText: source,
+                                             metric: "facts", higherIsBetter: true, axes: ["seed"]),
+                runs: ids.map { (id: $0, knobs: Self.knobs, configurationJSON: "{}", axisValuesJSON: #"{"seed":"\#($0)"}"#) })
+        }
+        let input = try #require(try FindingsBuilder.input(store: store))
+        #expect(input.findings.map(\.id) == ["F5", "F5-large"])
+        #expect(input.findings.map(\.progress.planned) == [2, 3])
+        #expect(input.findings[1].repeats == "F5")
+    }
 }

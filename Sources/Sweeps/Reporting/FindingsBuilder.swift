@@ -37,10 +37,10 @@ public enum FindingsBuilder {
     }
 
     static func input(store: ResultsStore) throws -> FindingsReportInput? {
-        var declared: [(record: ExperimentRecord, finding: Finding)] = []
+        var declared: [(record: ExperimentRecord, finding: Finding, base: String)] = []
         for record in try store.experiments() {
             guard let file = try? ExperimentFile.parse(source: record.sourceText, path: record.sourcePath), let finding = file.finding else { continue }
-            declared.append((record, finding))
+            declared.append((record, finding, file.base))
         }
         guard !declared.isEmpty else { return nil }
         declared.sort { $0.finding.id.compare($1.finding.id, options: .numeric) == .orderedAscending }
@@ -72,14 +72,15 @@ public enum FindingsBuilder {
             return runs
         }
 
+        let suiteExperiments = declared.filter { $0.finding.repeats == nil }.map(\.record.name)
         var suite: [String: FindingRunValues] = [:]
-        for (record, _) in declared {
-            for run in try doneRuns(record.name) { suite[run.id] = run.values }
+        for experiment in suiteExperiments {
+            for run in try doneRuns(experiment) { suite[run.id] = run.values }
         }
         let suiteRuns = suite.keys.sorted().map { suite[$0]! }
 
         var sections: [FindingSection] = []
-        for (record, finding) in declared {
+        for (record, finding, base) in declared {
             var armRuns: [String: [FindingRunValues]] = [Finding.suiteArm: suiteRuns]
             var armRunIDs: [String] = []
             var benchmarks: [String: [BenchmarkTask]] = [:]
@@ -90,7 +91,7 @@ public enum FindingsBuilder {
                 for run in runs { benchmarks[run.id] = run.configuration.benchmarks }
             }
             let progress = try runProgress(
-                of: finding, experiment: record.name, suite: finding.readsSuite ? declared.map(\.record.name) : [], store: store)
+                of: finding, experiment: record.name, suite: finding.readsSuite ? suiteExperiments : [], store: store)
             let (outcomes, evaluated) = finding.evaluate(runs: armRuns)
             let verdict = progress.toTrain > 0 ? .incomplete : evaluated
             let arms = finding.arms.map { arm -> ArmRuns in
@@ -103,7 +104,8 @@ public enum FindingsBuilder {
             }
             sections.append(FindingSection(
                 id: finding.id, title: finding.title, claim: finding.claim, article: finding.article, setting: finding.setting,
-                experiment: record.name, sourcePath: record.sourcePath, verdict: verdict.rawValue, arms: arms,
+                experiment: record.name, sourcePath: record.sourcePath, base: base, repeats: finding.repeats,
+                verdict: verdict.rawValue, arms: arms,
                 expectations: outcomes.map {
                     ExpectationRow(what: $0.expectation.what, test: $0.expectation.test, left: $0.left,
                                    comparison: $0.expectation.comparisonSymbol, right: $0.right, interval: $0.interval,
@@ -112,12 +114,23 @@ public enum FindingsBuilder {
                 baselines: try BaseComparison.rows(runIDs: armRunIDs, benchmarks: benchmarks, store: store),
                 progress: progress))
         }
-        let totals = SuiteTotals(
-            runs: suiteRuns.count, runSeconds: suiteRuns.compactMap { $0.values[FindingMetric.runSeconds] }.reduce(0, +),
+        var repeatRuns: [String: FindingRunValues] = [:]
+        for (record, finding, _) in declared where finding.repeats != nil {
+            for run in try doneRuns(record.name) { repeatRuns[run.id] = run.values }
+        }
+        return FindingsReportInput(
+            database: store.path, findings: sections, suite: totals(of: suiteRuns),
+            repeats: repeatRuns.isEmpty ? nil : totals(of: repeatRuns.keys.sorted().map { repeatRuns[$0]! }))
+    }
+
+    /// Distinct runs' count, summed training and evaluation seconds, and largest peak memory; `runs` in
+    /// the order of their ids, so that the sum, and the report, are the same on every rendering.
+    static func totals(of runs: [FindingRunValues]) -> SuiteTotals {
+        SuiteTotals(
+            runs: runs.count, runSeconds: runs.compactMap { $0.values[FindingMetric.runSeconds] }.reduce(0, +),
             jobs: reproduceJobs,
-            largestPeakMemoryBytes: suiteRuns.compactMap { $0.values[MetricName.peakMemoryBytes.rawValue] }.max(),
-            largestPeakRSSBytes: suiteRuns.compactMap { $0.values[MetricName.peakRSSBytes.rawValue] }.max())
-        return FindingsReportInput(database: store.path, findings: sections, suite: totals)
+            largestPeakMemoryBytes: runs.compactMap { $0.values[MetricName.peakMemoryBytes.rawValue] }.max(),
+            largestPeakRSSBytes: runs.compactMap { $0.values[MetricName.peakRSSBytes.rawValue] }.max())
     }
 
     /// The finding's own experiment's runs, those of other experiments its arms read, and every run of
