@@ -90,8 +90,9 @@ consistency: release
 sweep: release
 	$(SWEEP) experiments/alpha-rank.toml --jobs 2
 
-## reproduce: every finding of the article (experiments/f1-…f9-*.toml) on the committed base model, two
-## runs at a time into results/runs.sqlite (runs already there are kept), then results/FINDINGS.md
+## reproduce: every finding of the article (experiments/f1-…f9-*.toml: the nine on results/base, and F2, F6
+## and F7 repeated on results/base-large), two runs at a time into results/runs.sqlite (runs already
+## there are kept), then results/FINDINGS.md
 reproduce: release
 	@start=$$(date +%s); \
 	  $(SWEEP) experiments/f[1-9]-*.toml --jobs 2 && $(SWEEP) report; status=$$?; \
