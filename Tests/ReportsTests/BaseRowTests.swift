@@ -110,6 +110,7 @@ struct BaseRowTests {
             | ----------------------------------- | -------------------------------------------------------------------------------------------------- |
             | Larger rank is better. (r=256 best) | **inconclusive**: 0 of 1 tests hold. Inconclusive (the interval decides neither way): r4 beats r8. |
             
+            - **Base model:** `results/base`
             - **Experiment:** [experiments/ranks.toml](../experiments/ranks.toml); every run and chart in [ranks.md](ranks.md)
             
             | arm    | runs | normalised average | forgetting | benchmark average | TruthfulQA MC1 | arithmetic 2ds | held-out loss |
