@@ -222,20 +222,20 @@ public enum FindingsReport {
     }
 
     static func suiteLine(_ suite: SuiteTotals) -> String {
-        var line = "**The whole suite** (F9's analogue): \(suite.runs) distinct runs, "
-        line += "\(NumberFormatting.duration(suite.runSeconds)) of training and evaluation summed over runs, "
-        line += "≈ \(NumberFormatting.duration(suite.runSeconds / Double(max(suite.jobs, 1)))) on this machine with \(suite.jobs) jobs"
-        if let ledger = suite.largestPeakMemoryBytes { line += "; largest peak memory \(NumberFormatting.megabytes(ledger)) (tensor ledger)" }
-        if let rss = suite.largestPeakRSSBytes { line += ", largest peak RSS \(NumberFormatting.megabytes(rss)) (whole process)" }
-        return line + "."
+        totalsLine(suite, heading: "**The whole suite** (F9's analogue)", machine: " on this machine")
     }
 
     static func repeatsLine(_ repeats: SuiteTotals) -> String {
-        var line = "**The second scale** (findings repeated on a larger base model, not part of the suite): \(repeats.runs) distinct runs, "
-        line += "\(NumberFormatting.duration(repeats.runSeconds)) of training and evaluation summed over runs, "
-        line += "≈ \(NumberFormatting.duration(repeats.runSeconds / Double(max(repeats.jobs, 1)))) with \(repeats.jobs) jobs"
-        if let ledger = repeats.largestPeakMemoryBytes { line += "; largest peak memory \(NumberFormatting.megabytes(ledger)) (tensor ledger)" }
-        if let rss = repeats.largestPeakRSSBytes { line += ", largest peak RSS \(NumberFormatting.megabytes(rss)) (whole process)" }
+        totalsLine(repeats, heading: "**The second scale** (findings repeated on a larger base model, not part of the suite)", machine: "")
+    }
+
+    /// "heading: N distinct runs, their summed time, the time per job and the largest peaks."
+    static func totalsLine(_ totals: SuiteTotals, heading: String, machine: String) -> String {
+        var line = "\(heading): \(totals.runs) distinct runs, "
+        line += "\(NumberFormatting.duration(totals.runSeconds)) of training and evaluation summed over runs, "
+        line += "≈ \(NumberFormatting.duration(totals.runSeconds / Double(max(totals.jobs, 1))))\(machine) with \(totals.jobs) jobs"
+        if let ledger = totals.largestPeakMemoryBytes { line += "; largest peak memory \(NumberFormatting.megabytes(ledger)) (tensor ledger)" }
+        if let rss = totals.largestPeakRSSBytes { line += ", largest peak RSS \(NumberFormatting.megabytes(rss)) (whole process)" }
         return line + "."
     }
 
