@@ -27,4 +27,13 @@ struct BaseReportTests {
             modelDirectory: "results/base", chart: "base/loss.svg")
         #expect(markdown.contains("| benchmark                  | ours    | score ± stderr |   n | floor (unigram) |"))
     }
+
+    @Test("arith-4ds is named by the digits the recipe sets, the world's default when it sets none")
+    func hardTaskDigits() {
+        let three = BaseRecord.Recipe(path: "base.toml", sha256: "abc", settings: "world.hard_arithmetic_digits=3\nworld.seed=1")
+        #expect(BaseReport.hardArithmeticDigits(three) == 3)
+        #expect(BaseReport.hardArithmeticDigits(recipe) == 4)
+        let markdown = BaseReport.markdown(recipe: three, training: training, evaluation: [:], modelDirectory: "m", chart: "c.svg")
+        #expect(markdown.contains("which this recipe's world sets to 3-digit subtraction (`hard_arithmetic_digits`)"))
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Reports
+import TextData
 import Vocabulary
 
 /// results/base.md: the base model's loss curve, benchmark scores beside their floors, tokens, time, size.
@@ -65,6 +66,7 @@ public enum BaseReport {
         facts.append(["corpus and tokenizer time", NumberFormatting.duration(training.preparationSeconds)])
         facts.append(["throughput", "\(NumberFormatting.grouped(Int(training.tokensPerSecond.rounded()))) tokens/s, \(training.blas)"])
         facts.append(["recipe hash", "`\(recipe.sha256.prefix(16))`"])
+        let hardDigits = hardArithmeticDigits(recipe)
 
         return """
             # The base model
@@ -81,8 +83,8 @@ public enum BaseReport {
             The floor is a unigram model of the world's corpus on the same items: the score of word \
             frequencies alone, with no context. A base model should sit between floor and ceiling, so \
             fine-tuning can move it either way. The chance column is what guessing scores; `arith-4ds` \
-            stands for the article's hard arithmetic task, whose digits the recipe's world sets \
-            (`hard_arithmetic_digits`, 4 unless a recipe says otherwise).
+            stands for the article's hard arithmetic task, which this recipe's world sets to \
+            \(hardDigits)-digit subtraction (`hard_arithmetic_digits`).
 
             \(scores.render())
             ## Training loss
@@ -96,6 +98,14 @@ public enum BaseReport {
             ```
 
             """
+    }
+
+    /// The digits of the hard subtraction task: the recipe's `world.hard_arithmetic_digits`, which its
+    /// canonical settings list only when it differs from the world's default.
+    static func hardArithmeticDigits(_ recipe: BaseRecord.Recipe) -> Int {
+        let key = "world.hard_arithmetic_digits="
+        let line = recipe.settings.split(separator: "\n").first { $0.hasPrefix(key) }
+        return line.flatMap { Int($0.dropFirst(key.count)) } ?? World.Configuration().hardArithmeticDigits
     }
 
     static func lossChart(_ training: BaseRecord.Training) -> String {
