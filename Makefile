@@ -92,9 +92,10 @@ sweep: release
 
 ## reproduce: every finding of the article (experiments/f1-…f9-*.toml: the nine on results/base, and F2, F6
 ## and F7 repeated on results/base-large), two runs at a time into results/runs.sqlite (runs already
-## there are kept), then results/FINDINGS.md
+## there are kept), then results/FINDINGS.md; pretrains results/base-large first when it is missing
 reproduce: release
 	@start=$$(date +%s); \
+	  { test -e results/base-large/model.safetensors || $(MAKE) --no-print-directory base-large; } && \
 	  $(SWEEP) experiments/f[1-9]-*.toml --jobs 2 && $(SWEEP) report; status=$$?; \
 	  echo "make reproduce: $$(( $$(date +%s) - start )) s of wall time"; exit $$status
 
