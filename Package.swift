@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Vocabulary", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TextData"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Vocabulary"]),
         .testTarget(name: "SweepsTests", dependencies: [
             "Sweeps", "Experiments", "ResultsStore", "Adapters", "TestSupport", "TextData", "Tokenization", "Training", "Evaluation", "Kernels",
         ]),

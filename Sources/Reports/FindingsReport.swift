@@ -240,8 +240,8 @@ public enum FindingsReport {
     }
 
     /// A repeat's tests beside the repeated finding's, one for one: each one's result at both scales,
-    /// and whether it points the same way (a difference: the same sign of the mean difference; another
-    /// test: the same result).
+    /// and whether it points the same way (a direction: the same sign of the mean difference; an
+    /// equivalence or another test: the same result).
     static func acrossScales(_ finding: FindingSection, original: FindingSection?, named id: String) -> String {
         var md = "**Across scales.** "
         guard let original else { return md + "The repeated finding \(id) is not in this database.\n\n" }
@@ -264,7 +264,8 @@ public enum FindingsReport {
     /// Whether two results of one test point the same way; nil when either was not evaluated.
     static func sameDirection(_ first: ExpectationRow, _ second: ExpectationRow) -> Bool? {
         guard let firstResult = first.result, let secondResult = second.result else { return nil }
-        if first.interval != nil, second.interval != nil, let a = first.left, let b = second.left { return (a < 0) == (b < 0) }
+        let directions = [first, second].allSatisfy { $0.interval != nil && $0.comparison != "±" }
+        if directions, let a = first.left, let b = second.left { return (a < 0) == (b < 0) }
         return firstResult == secondResult
     }
 

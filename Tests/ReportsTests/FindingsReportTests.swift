@@ -1,4 +1,5 @@
 import Testing
+import Vocabulary
 @testable import Reports
 
 /// A two-arm finding: qlora against lora, three seeds each, one test held and one failed.
@@ -142,6 +143,16 @@ struct FindingsReportTests {
         #expect(rows.map(\.first) == ["less memory", "same facts", "lower loss"])
         #expect(rows.map(\.last) == ["**no**", "yes", "**no**"])  // held then failed; failed twice; −0.05 then +0.01
         #expect(markdown.contains("**The second scale** (findings repeated on a larger base model, not part of the suite): 6 distinct runs"))
+    }
+
+    @Test("An equivalence points the same way at two scales when its result is the same, whatever the sign")
+    func equivalenceAcrossScales() {
+        func row(_ difference: Double, _ result: TestResult) -> ExpectationRow {
+            ExpectationRow(what: "same scores", test: "|a − b| < 0.02", left: difference, comparison: "±", right: 0.02,
+                           interval: (difference - 0.01)...(difference + 0.01), result: result, problem: nil)
+        }
+        #expect(FindingsReport.sameDirection(row(-0.004, .holds), row(0.003, .holds)) == true)
+        #expect(FindingsReport.sameDirection(row(0.004, .holds), row(0.004, .inconclusive)) == false)
     }
 
     @Test("A repeat is set beside its finding only once both have their runs and the same number of tests")
