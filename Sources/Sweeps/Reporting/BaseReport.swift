@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import Reports
 import TextData
@@ -100,12 +101,10 @@ public enum BaseReport {
             """
     }
 
-    /// The digits of the hard subtraction task: the recipe's `world.hard_arithmetic_digits`, which its
-    /// canonical settings list only when it differs from the world's default.
+    /// The digits of the hard subtraction task in the world the recipe's canonical settings describe.
     static func hardArithmeticDigits(_ recipe: BaseRecord.Recipe) -> Int {
-        let key = "world.hard_arithmetic_digits="
-        let line = recipe.settings.split(separator: "\n").first { $0.hasPrefix(key) }
-        return line.flatMap { Int($0.dropFirst(key.count)) } ?? World.Configuration().hardArithmeticDigits
+        let world = (try? BaseRecipe.worldSettings(fromCanonicalText: recipe.settings))?.world ?? World.Configuration()
+        return world.hardArithmeticDigits
     }
 
     static func lossChart(_ training: BaseRecord.Training) -> String {

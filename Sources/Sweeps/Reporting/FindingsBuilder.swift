@@ -72,12 +72,17 @@ public enum FindingsBuilder {
             return runs
         }
 
-        let suiteExperiments = declared.filter { $0.finding.repeats == nil }.map(\.record.name)
-        var suite: [String: FindingRunValues] = [:]
-        for experiment in suiteExperiments {
-            for run in try doneRuns(experiment) { suite[run.id] = run.values }
+        /// The done runs of `experiments`, each once, in the order of their ids (so sums over them, and
+        /// the report, are the same on every rendering).
+        func distinctRuns(_ experiments: [String]) throws -> [FindingRunValues] {
+            var runs: [String: FindingRunValues] = [:]
+            for experiment in experiments {
+                for run in try doneRuns(experiment) { runs[run.id] = run.values }
+            }
+            return runs.keys.sorted().map { runs[$0]! }
         }
-        let suiteRuns = suite.keys.sorted().map { suite[$0]! }
+        let suiteExperiments = declared.filter { $0.finding.repeats == nil }.map(\.record.name)
+        let suiteRuns = try distinctRuns(suiteExperiments)
 
         var sections: [FindingSection] = []
         for (record, finding, base) in declared {
@@ -114,17 +119,13 @@ public enum FindingsBuilder {
                 baselines: try BaseComparison.rows(runIDs: armRunIDs, benchmarks: benchmarks, store: store),
                 progress: progress))
         }
-        var repeatRuns: [String: FindingRunValues] = [:]
-        for (record, finding, _) in declared where finding.repeats != nil {
-            for run in try doneRuns(record.name) { repeatRuns[run.id] = run.values }
-        }
+        let repeatRuns = try distinctRuns(declared.filter { $0.finding.repeats != nil }.map(\.record.name))
         return FindingsReportInput(
             database: store.path, findings: sections, suite: totals(of: suiteRuns),
-            repeats: repeatRuns.isEmpty ? nil : totals(of: repeatRuns.keys.sorted().map { repeatRuns[$0]! }))
+            repeats: repeatRuns.isEmpty ? nil : totals(of: repeatRuns))
     }
 
-    /// Distinct runs' count, summed training and evaluation seconds, and largest peak memory; `runs` in
-    /// the order of their ids, so that the sum, and the report, are the same on every rendering.
+    /// Distinct runs' count, summed training and evaluation seconds, and largest peak memory.
     static func totals(of runs: [FindingRunValues]) -> SuiteTotals {
         SuiteTotals(
             runs: runs.count, runSeconds: runs.compactMap { $0.values[FindingMetric.runSeconds] }.reduce(0, +),
