@@ -7,10 +7,11 @@ import TextData
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    @Test("experiments/base.toml is the recipe results/base was trained by: the hash results/base/recipe.json records")
-    func committedModelMatchesItsRecipe() throws {
-        let recipe = try BaseRecipe.load(path: Self.repository.appendingPathComponent("experiments/base.toml").path)
-        let recorded = try Data(contentsOf: Self.repository.appendingPathComponent("results/base/recipe.json"))
+    @Test("Each committed base model was trained by its committed recipe: the hash its recipe.json records",
+          arguments: [("experiments/base.toml", "results/base"), ("experiments/base-large.toml", "results/base-large")])
+    func committedModelMatchesItsRecipe(recipeFile: String, model: String) throws {
+        let recipe = try BaseRecipe.load(path: Self.repository.appendingPathComponent(recipeFile).path)
+        let recorded = try Data(contentsOf: Self.repository.appendingPathComponent(model + "/recipe.json"))
         let fields = try JSONSerialization.jsonObject(with: recorded) as? [String: Any]
         #expect(fields?["sha256"] as? String == recipe.hash)
         #expect(fields?["settings"] as? String == recipe.canonicalText)
