@@ -60,15 +60,18 @@ public enum BaseModel {
         return sha256Hex(data)
     }
 
-    /// Prints a warning when the model was trained by a recipe other than `recipePath`'s (or by none).
-    public static func warnIfStale(_ directory: String, recipePath: String = "experiments/base.toml") {
-        guard FileManager.default.fileExists(atPath: recipePath), let current = try? BaseRecipe.load(path: recipePath) else { return }
-        guard let used = recipe(directory) else {
-            return printProgress("warning: \(directory) has no recipe.json, so nothing says it was trained by \(recipePath)")
-        }
-        if used.sha256 != current.hash {
-            printProgress("warning: \(directory) was trained by a recipe with hash \(used.sha256.prefix(12)), but \(recipePath) now hashes to \(current.hash.prefix(12)): run `make base` to retrain it, or expect results that do not match the recipe")
-        }
+    /// A warning when the recipe file that trained the model (the path its recipe.json records) now hashes
+    /// differently; nil when it still matches, when that file is gone, or when no recipe.json says which
+    /// recipe it was (a model from elsewhere, such as a Hugging Face checkpoint).
+    public static func staleRecipeWarning(_ directory: String) -> String? {
+        guard let used = recipe(directory), FileManager.default.fileExists(atPath: used.path),
+              let current = try? BaseRecipe.load(path: used.path), used.sha256 != current.hash else { return nil }
+        return "warning: \(directory) was trained by a recipe with hash \(used.sha256.prefix(12)), but \(used.path) now hashes to \(current.hash.prefix(12)): run `sweep base --recipe \(used.path) --out \(directory)` to retrain it, or expect results that do not match the recipe"
+    }
+
+    /// Prints `staleRecipeWarning`, if any.
+    public static func warnIfStale(_ directory: String) {
+        if let warning = staleRecipeWarning(directory) { printProgress(warning) }
     }
 }
 

@@ -72,10 +72,10 @@ public enum BaseReport {
         return """
             # The base model
 
-            Every experiment fine-tunes this model: a Llama pretrained from scratch by `make base` \
-            (`sweep base --recipe \(recipe.path)`) on WordNet's glosses and examples and the generated \
-            world. The files are in `\(modelDirectory)/`; `recipe.json` holds the recipe's hash, and a \
-            sweep warns when the recipe has changed since.
+            A Llama pretrained from scratch by `sweep base --recipe \(recipe.path) --out \(modelDirectory)` \
+            on WordNet's glosses and examples and the generated world; the experiments whose `base` is \
+            `\(modelDirectory)` fine-tune it. The files are in `\(modelDirectory)/`; `recipe.json` holds the \
+            recipe's hash, and a sweep warns when that recipe has changed since.
 
             \(facts.render())
             ## Benchmarks
