@@ -92,12 +92,26 @@ sweep: release
 
 ## reproduce: every finding of the article (experiments/f1-…f9-*.toml: the nine on results/base, and F2, F6
 ## and F7 repeated on results/base-large), two runs at a time into results/runs.sqlite (runs already
-## there are kept), then results/FINDINGS.md; pretrains results/base-large first when it is missing
-reproduce: release
-	@start=$$(date +%s); \
+## there are kept), then results/FINDINGS.md; pretrains results/base-large first when it is missing.
+## Started without results/runs.sqlite, it times itself: each invocation (a segment: interrupted and run
+## again, it resumes) appends its wall time to results/reproduce-wall-time.tsv until one finishes, and
+## FINDINGS.md reports their sum
+REPRODUCE_TIMES := results/reproduce-wall-time.tsv
+reproduce:
+	@start=$$(date +%s); timed=no; \
+	  if [ ! -e results/runs.sqlite ]; then \
+	    printf 'started\tseconds\tstatus\tcommit\tcores\n' > $(REPRODUCE_TIMES); timed=yes; \
+	  elif [ -e $(REPRODUCE_TIMES) ] && [ "$$(tail -n 1 $(REPRODUCE_TIMES) | cut -f 3)" != 0 ]; then timed=yes; fi; \
+	  $(MAKE) --no-print-directory release && \
 	  { test -e results/base-large/model.safetensors || $(MAKE) --no-print-directory base-large; } && \
-	  $(SWEEP) experiments/f[1-9]-*.toml --jobs 2 && $(SWEEP) report; status=$$?; \
-	  echo "make reproduce: $$(( $$(date +%s) - start )) s of wall time"; exit $$status
+	  $(SWEEP) experiments/f[1-9]-*.toml --jobs 2; status=$$?; \
+	  seconds=$$(( $$(date +%s) - start )); \
+	  if [ $$timed = yes ]; then \
+	    printf '%s\t%s\t%s\t%s\t%s\n' "$$(date -u -d @$$start +%Y-%m-%dT%H:%M:%SZ)" $$seconds $$status \
+	      "$$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" "$$(nproc)" >> $(REPRODUCE_TIMES); \
+	  fi; \
+	  echo "make reproduce: $$seconds s of wall time"; \
+	  if [ $$status = 0 ]; then $(SWEEP) report || status=$$?; fi; exit $$status
 
 ## base: pretrain the base model from experiments/base.toml into results/base, with results/base.md
 base: release
