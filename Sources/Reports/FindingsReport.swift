@@ -8,12 +8,16 @@ public struct FindingsReportInput: Sendable {
     public var suite: SuiteTotals
     /// The runs of the findings repeated at another scale (not part of the suite), when there are any.
     public var repeats: SuiteTotals?
+    /// How long `make reproduce` took from an empty database, when it recorded that.
+    public var reproduceWallTime: ReproduceWallTime?
 
-    public init(database: String, findings: [FindingSection], suite: SuiteTotals, repeats: SuiteTotals? = nil) {
+    public init(database: String, findings: [FindingSection], suite: SuiteTotals, repeats: SuiteTotals? = nil,
+                reproduceWallTime: ReproduceWallTime? = nil) {
         self.database = database
         self.findings = findings
         self.suite = suite
         self.repeats = repeats
+        self.reproduceWallTime = reproduceWallTime
     }
 }
 
@@ -190,6 +194,7 @@ public enum FindingsReport {
         md += summary.render() + "\n"
         md += suiteLine(input.suite) + "\n\n"
         if let repeats = input.repeats { md += repeatsLine(repeats) + "\n\n" }
+        md += reproduceLine(input.reproduceWallTime) + "\n\n"
 
         var files: [(name: String, contents: String)] = []
         for finding in input.findings {
@@ -227,6 +232,26 @@ public enum FindingsReport {
 
     static func repeatsLine(_ repeats: SuiteTotals) -> String {
         totalsLine(repeats, heading: "**The second scale** (findings repeated on a larger base model, not part of the suite)", machine: "")
+    }
+
+    /// The wall time of `make reproduce` from an empty database: its sum over segments once it finished,
+    /// the time so far while it is under way, or that it was not measured.
+    static func reproduceLine(_ time: ReproduceWallTime?) -> String {
+        let heading = "**`make reproduce` from an empty database** (the release build, any missing base model's pretraining, and every finding's runs at both scales, two at a time)"
+        guard let time else {
+            return "\(heading): wall time not measured; a `make reproduce` started without a database records it in "
+                + "`\(ReproduceWallTime.fileName)` beside the database."
+        }
+        let segments = time.segments.count == 1 ? "1 segment" : "\(time.segments.count) segments"
+        let duration = NumberFormatting.duration(Double(time.seconds))
+        guard let first = time.segments.first else { return "\(heading): under way, no segment finished yet." }
+        guard time.finished else { return "\(heading): under way, \(duration) of wall time so far in \(segments)." }
+        let cores = Set(time.segments.map(\.cores)).sorted().map(String.init).joined(separator: " and ")
+        let commits = time.segments.map(\.commit).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        var line = "\(heading): \(duration) of wall time (\(NumberFormatting.grouped(time.seconds)) s) on \(cores) cores, "
+        line += time.segments.count == 1 ? "in one go" : "in \(segments) (each interruption resumed by the next)"
+        line += ", started \(first.started) at commit\(commits.count == 1 ? "" : "s") \(commits.joined(separator: ", "))."
+        return line
     }
 
     /// "heading: N distinct runs, their summed time, the time per job and the largest peaks."

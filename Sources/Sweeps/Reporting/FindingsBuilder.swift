@@ -122,7 +122,21 @@ public enum FindingsBuilder {
         let repeatRuns = try distinctRuns(declared.filter { $0.finding.repeats != nil }.map(\.record.name))
         return FindingsReportInput(
             database: store.path, findings: sections, suite: totals(of: suiteRuns),
-            repeats: repeatRuns.isEmpty ? nil : totals(of: repeatRuns))
+            repeats: repeatRuns.isEmpty ? nil : totals(of: repeatRuns),
+            reproduceWallTime: try reproduceWallTime(besideDatabase: store.path))
+    }
+
+    /// The wall time `make reproduce` recorded beside the database, if it did.
+    static func reproduceWallTime(besideDatabase database: String) throws -> ReproduceWallTime? {
+        let directory = (database as NSString).deletingLastPathComponent
+        let path = directory.isEmpty ? ReproduceWallTime.fileName : (directory as NSString).appendingPathComponent(ReproduceWallTime.fileName)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw BadInput("cannot read \(path) as UTF-8 text") }
+        do {
+            return try ReproduceWallTime.parse(text, path: path)
+        } catch {
+            throw BadInput(String(describing: error))
+        }
     }
 
     /// Distinct runs' count, summed training and evaluation seconds, and largest peak memory.
