@@ -1,26 +1,21 @@
 import Foundation
 import Reports
 import Testing
+import TestSupport
 @testable import Sweeps
 
 @Suite("FINDINGS.md reads make reproduce's wall time from the file beside its database")
 struct ReproduceWallTimeFileTests {
-    static func directory() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reproduce-time-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory.path
-    }
-
     @Test("No file beside the database: nothing was measured")
     func absent() throws {
-        let directory = try Self.directory()
+        let directory = try temporaryDirectory().path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         #expect(try FindingsBuilder.reproduceWallTime(besideDatabase: "\(directory)/runs.sqlite") == nil)
     }
 
     @Test("The file beside the database is read, not one beside the working directory")
     func beside() throws {
-        let directory = try Self.directory()
+        let directory = try temporaryDirectory().path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "started\tseconds\tstatus\tcommit\tcores\n2026-12-06T23:53:11Z\t60\t0\tabc\t2\n"
             .write(toFile: "\(directory)/\(ReproduceWallTime.fileName)", atomically: true, encoding: .utf8)
@@ -30,7 +25,7 @@ struct ReproduceWallTimeFileTests {
 
     @Test("A malformed file is bad input, named with its line")
     func malformed() throws {
-        let directory = try Self.directory()
+        let directory = try temporaryDirectory().path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "started\tseconds\n".write(toFile: "\(directory)/\(ReproduceWallTime.fileName)", atomically: true, encoding: .utf8)
         #expect {
